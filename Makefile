@@ -1,0 +1,69 @@
+# Good-practice portal. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+PG_DB ?= portal_ci_$(shell date +%s)_$$$$
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+migrate: install ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo content (idempotent) and the demo accounts
+	$(PY) manage.py load_demo_content
+	$(PY) manage.py create_demo_users
+
+run: demo ## Install, migrate, load the demo content and serve on http://$(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install ## Django system checks and missing-migration check
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+demo-check: install ## Load the demo content into a fresh throwaway database, twice
+	rm -f /tmp/portal-demo-check.sqlite3*
+	DATABASE_URL=sqlite:////tmp/portal-demo-check.sqlite3 DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:////tmp/portal-demo-check.sqlite3 DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py load_demo_content
+	DATABASE_URL=sqlite:////tmp/portal-demo-check.sqlite3 DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py load_demo_content
+	rm -f /tmp/portal-demo-check.sqlite3*
+
+pytest: install ## Run the test suite on SQLite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: check lint demo-check pytest ## Every check: system check, migrations, ruff, demo content, pytest
+
+test-postgres: install ## Run the test suite on the local PostgreSQL server (throwaway database)
+	DATABASE_URL=$(PG_URL)/$(PG_DB) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench-search: install ## Search benchmark (see docs/performance.md)
+	$(PY) bench/search.py
+
+clean: ## Remove the virtualenv, database and caches
+	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .test-media
+
+.PHONY: help install migrate demo run lint format check demo-check pytest test test-postgres bench-search clean

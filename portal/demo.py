@@ -1,0 +1,162 @@
+"""Demo content: reference data from ``fixtures/reference/*.yaml`` and the site skeleton.
+
+Every step is idempotent (looked up by natural key, updated in place), so loading twice
+neither fails nor duplicates anything.
+"""
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+from wagtail.models import Page, Site
+
+from .models import (
+    CooperationProject,
+    Country,
+    FundingProgramme,
+    HomePage,
+    Organisation,
+    OrganisationType,
+    Region,
+    TargetGroup,
+)
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+HOME_INTRO = (
+    "An open knowledge base of **good practices in social inclusion** from regions across "
+    "Europe, written by the people who run them: what was done, for whom, with what budget "
+    "and what results, and how it could work elsewhere. Search the practices, follow the "
+    "learning events of interregional cooperation projects and take part in peer reviews."
+)
+
+
+class DemoDataError(Exception):
+    pass
+
+
+def _read(name):
+    path = FIXTURES_DIR / "reference" / name
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as exc:
+        raise DemoDataError(f"{path}: {exc}") from exc
+
+
+def _choice(value, choices, where):
+    if value not in choices.values:
+        raise DemoDataError(f"{where}: unknown value '{value}' (one of {', '.join(choices.values)})")
+    return value
+
+
+@transaction.atomic
+def load_reference_data():
+    counts = {}
+    countries = {}
+    for row in _read("countries.yaml"):
+        if not isinstance(row.get("code"), str):
+            # YAML reads a bare NO (Norway) as false.
+            raise DemoDataError(f"countries.yaml: code {row.get('code')!r} must be quoted text")
+        country, _ = Country.objects.update_or_create(code=row["code"].upper(), defaults={"name": row["name"]})
+        countries[country.code] = country
+    counts["countries"] = len(countries)
+
+    def country_of(code, where):
+        try:
+            return countries[str(code).upper()]
+        except KeyError:
+            raise DemoDataError(f"{where}: unknown country '{code}'") from None
+
+    regions = {}
+    for row in _read("regions.yaml"):
+        country = country_of(row["country"], f"regions.yaml: {row['name']}")
+        region, _ = Region.objects.update_or_create(
+            country=country, name=row["name"],
+            defaults={"nuts_code": row.get("nuts_code") or "",
+                      "slug": row.get("slug") or slugify(f"{row['name']}-{country.code}")},
+        )
+        regions[(country.code, region.name)] = region
+    counts["regions"] = len(regions)
+
+    organisations = {}
+    for row in _read("organisations.yaml"):
+        where = f"organisations.yaml: {row['name']}"
+        country = country_of(row["country"], where) if row.get("country") else None
+        region = None
+        if row.get("region"):
+            region = regions.get((country.code if country else None, row["region"]))
+            if region is None:
+                raise DemoDataError(f"{where}: unknown region '{row['region']}'")
+        org, _ = Organisation.objects.update_or_create(
+            name=row["name"],
+            defaults={
+                "organisation_type": _choice(row.get("type", "other"), OrganisationType, where),
+                "country": country, "region": region, "website": row.get("website") or "",
+            },
+        )
+        organisations[org.name] = org
+    counts["organisations"] = len(organisations)
+
+    for row in _read("projects.yaml"):
+        where = f"projects.yaml: {row['acronym']}"
+        project, _ = CooperationProject.objects.update_or_create(
+            acronym=row["acronym"],
+            defaults={
+                "name": row["name"], "slug": row.get("slug") or slugify(row["acronym"]),
+                "programme": _choice(row.get("programme", "other"), FundingProgramme, where),
+                "start_date": row.get("start_date"), "end_date": row.get("end_date"),
+                "summary": (row.get("summary") or "").strip(), "website": row.get("website") or "",
+            },
+        )
+        project.countries.set([country_of(c, where) for c in row.get("countries", [])])
+        partners = []
+        for name in row.get("partners", []):
+            if name not in organisations:
+                raise DemoDataError(f"{where}: unknown partner '{name}'")
+            partners.append(organisations[name])
+        project.partners.set(partners)
+        project.save()
+    counts["projects"] = CooperationProject.objects.count()
+
+    for row in _read("target_groups.yaml"):
+        TargetGroup.objects.update_or_create(
+            slug=row["slug"], defaults={"name": row["name"], "description": row.get("description", "")}
+        )
+    counts["target groups"] = TargetGroup.objects.count()
+    return counts
+
+
+@transaction.atomic
+def ensure_home_page():
+    """A HomePage at the root of the default site, replacing Wagtail's welcome page."""
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        for page in root.get_children():
+            if page.specific_class is Page and not page.get_children().exists():
+                page.delete()
+        home = root.add_child(instance=HomePage(
+            title="Interregional good practices in social inclusion", slug="home",
+            intro=HOME_INTRO, seo_title="Good practices in social inclusion",
+        ))
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
+                            site_name="Good-practice portal")
+    elif site.root_page_id != home.id:
+        site.root_page = home
+        site.save()
+    return home
+
+
+def ensure_child_page(parent, page_class, **fields):
+    """The single child of ``page_class`` under ``parent``, created and published if missing."""
+    existing = page_class.objects.child_of(parent).first()
+    if existing:
+        return existing
+    page = parent.add_child(instance=page_class(**fields))
+    page.save_revision().publish()
+    return page

@@ -1,0 +1,202 @@
+"""Reference data shared by every domain app: where things are, who does them, under which
+project, for whom and on what theme."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from taggit.models import TagBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+
+class Country(models.Model):
+    code = models.CharField(
+        _("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. ES")
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    panels = [FieldPanel("code"), FieldPanel("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.upper()
+        super().save(*args, **kwargs)
+
+
+class Region(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    nuts_code = models.CharField(
+        _("NUTS code"), max_length=10, blank=True, help_text=_("Where known, e.g. ES41")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="regions", verbose_name=_("country")
+    )
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("nuts_code"), FieldPanel("country")]
+
+    class Meta:
+        ordering = ["country__name", "name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="unique_region_per_country")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("portal:region_detail", args=[self.slug])
+
+
+class OrganisationType(models.TextChoices):
+    PUBLIC_AUTHORITY = "public-authority", _("Public authority")
+    NGO = "ngo", _("NGO")
+    UNIVERSITY = "university", _("University")
+    RESEARCH = "research", _("Research centre")
+    SOCIAL_ENTERPRISE = "social-enterprise", _("Social enterprise")
+    NETWORK = "network", _("Network or federation")
+    PRIVATE = "private", _("Private company")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    organisation_type = models.CharField(
+        _("type"), max_length=32, choices=OrganisationType.choices, default=OrganisationType.OTHER
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("country"),
+        help_text=_("Leave empty for European networks without a national seat."),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("region"),
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("organisation_type"),
+        FieldRowPanel([FieldPanel("country"), FieldPanel("region")]),
+        FieldPanel("website"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.region_id and self.country_id and self.region.country_id != self.country_id:
+            raise ValidationError({"region": _("The region must be in the organisation's country.")})
+
+
+class FundingProgramme(models.TextChoices):
+    INTERREG_EUROPE = "interreg-europe", _("Interreg Europe")
+    EASI = "easi", _("EaSI (Employment and Social Innovation)")
+    EEA_GRANTS = "eea-grants", _("EEA and Norway Grants")
+    ESF = "esf", _("European Social Fund")
+    NATIONAL = "national", _("National or regional funding")
+    OTHER = "other", _("Other")
+
+
+class CooperationProject(ClusterableModel):
+    acronym = models.CharField(_("acronym"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    programme = models.CharField(
+        _("funding programme"), max_length=32, choices=FundingProgramme.choices
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    countries = ParentalManyToManyField(
+        Country, blank=True, related_name="projects", verbose_name=_("partner countries")
+    )
+    partners = ParentalManyToManyField(
+        Organisation, blank=True, related_name="projects", verbose_name=_("partner organisations")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("acronym"), FieldPanel("slug")]),
+        FieldPanel("name"),
+        FieldPanel("programme"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        MultiFieldPanel(
+            [FieldPanel("countries"), FieldPanel("partners")], heading=_("Partnership")
+        ),
+        FieldPanel("summary"),
+        FieldPanel("website"),
+    ]
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("cooperation project")
+        verbose_name_plural = _("cooperation projects")
+
+    def __str__(self):
+        return self.acronym
+
+    def get_absolute_url(self):
+        return reverse("portal:project_detail", args=[self.slug])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date must not be before the start date.")})
+
+
+class TargetGroup(models.Model):
+    """A controlled list, so that facets count the same group under one name."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(TagBase):
+    """Themes are free tags (django-taggit) with their own table, kept apart from Wagtail's
+    image and document tags."""
+
+    free_tagging = True
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")

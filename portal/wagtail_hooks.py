@@ -1,0 +1,82 @@
+"""Reference data in the admin: one snippet viewset per model, grouped under one menu item,
+each with search (plain ORM lookups, no search index to keep in step) and filters."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import CooperationProject, Country, Organisation, Region, TargetGroup, Theme
+
+
+class ReferenceViewSet(SnippetViewSet):
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+
+class CountryViewSet(ReferenceViewSet):
+    model = Country
+    icon = "globe"
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    ordering = ["name"]
+
+
+class RegionViewSet(ReferenceViewSet):
+    model = Region
+    icon = "site"
+    list_display = ["name", "nuts_code", "country"]
+    list_filter = ["country"]
+    search_fields = ["name", "nuts_code"]
+    ordering = ["country__name", "name"]
+
+
+class OrganisationViewSet(ReferenceViewSet):
+    model = Organisation
+    icon = "group"
+    list_display = ["name", "organisation_type", "country", "region"]
+    list_filter = ["organisation_type", "country"]
+    search_fields = ["name"]
+    ordering = ["name"]
+
+
+class CooperationProjectViewSet(ReferenceViewSet):
+    model = CooperationProject
+    icon = "link"
+    list_display = ["acronym", "name", "programme", "start_date", "end_date"]
+    list_filter = ["programme", "countries"]
+    search_fields = ["acronym", "name", "summary"]
+    ordering = ["acronym"]
+
+
+class TargetGroupViewSet(ReferenceViewSet):
+    model = TargetGroup
+    icon = "user"
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    ordering = ["name"]
+
+
+class ThemeViewSet(ReferenceViewSet):
+    model = Theme
+    icon = "tag"
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    ordering = ["name"]
+
+
+class ReferenceDataGroup(SnippetViewSetGroup):
+    menu_label = _("Reference data")
+    menu_icon = "folder-open-inverse"
+    menu_order = 300
+    items = (
+        CountryViewSet,
+        RegionViewSet,
+        OrganisationViewSet,
+        CooperationProjectViewSet,
+        TargetGroupViewSet,
+        ThemeViewSet,
+    )
+
+
+register_snippet(ReferenceDataGroup)

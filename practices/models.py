@@ -1,0 +1,382 @@
+"""Good-practice records: structured fields for what people filter, sort and compare, Markdown
+for the narrative."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import ItemBase
+from wagtail import hooks
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    TabbedInterface,
+    ObjectList,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+
+from portal.models import FundingProgramme, Theme
+from portal.pagination import paginate
+
+YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
+
+
+class PracticeStatus(models.TextChoices):
+    PILOT = "pilot", _("Pilot")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    DISCONTINUED = "discontinued", _("Discontinued")
+
+
+# Narrative sections in the order they appear on the page and in Markdown files:
+# (field name, heading).
+NARRATIVE_SECTIONS = [
+    ("context", _("Context")),
+    ("practice", _("The practice")),
+    ("resources", _("Resources and budget")),
+    ("evidence", _("Evidence of success")),
+    ("difficulties", _("Difficulties encountered")),
+    ("transferability", _("Potential for learning or transfer")),
+]
+
+
+class PracticeIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["practices.PracticePage"]
+    parent_page_types = ["portal.HomePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("practice index page")
+
+    def get_practices(self):
+        return (
+            PracticePage.objects.live()
+            .public()
+            .descendant_of(self)
+            .order_by("-first_published_at", "title")
+            .with_card_data()
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["practices"] = paginate(request, self.get_practices())
+        return context
+
+
+class PracticePageQuerySet(PageQuerySet):
+    def with_card_data(self):
+        """Everything a practice card shows, fetched in a fixed number of queries."""
+        from portal.models import Region
+
+        return self.select_related("country", "lead_organisation", "project").prefetch_related(
+            Prefetch("regions", queryset=Region.objects.only("id", "name", "slug", "country_id")),
+            "target_groups",
+            "themes",
+            Prefetch("budgets", queryset=PracticeBudget.objects.order_by("sort_order")),
+        )
+
+
+PracticePageManager = PageManager.from_queryset(PracticePageQuerySet)
+
+
+class PracticeTheme(ItemBase):
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="tagged_practices")
+    content_object = ParentalKey(
+        "practices.PracticePage", on_delete=models.CASCADE, related_name="theme_items"
+    )
+
+
+class PracticePage(RoutablePageMixin, Page):
+    summary = models.TextField(
+        _("summary"), max_length=1200, help_text=_("One paragraph: what the practice does, for whom.")
+    )
+    country = models.ForeignKey(
+        "portal.Country", on_delete=models.PROTECT, related_name="practices",
+        verbose_name=_("country"),
+    )
+    regions = ParentalManyToManyField(
+        "portal.Region", blank=True, related_name="practices", verbose_name=_("regions")
+    )
+    lead_organisation = models.ForeignKey(
+        "portal.Organisation", on_delete=models.PROTECT, related_name="led_practices",
+        verbose_name=_("lead organisation"),
+    )
+    partner_organisations = ParentalManyToManyField(
+        "portal.Organisation", blank=True, related_name="partner_practices",
+        verbose_name=_("partner organisations"),
+    )
+    project = models.ForeignKey(
+        "portal.CooperationProject", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="practices", verbose_name=_("cooperation project"),
+    )
+    funding_programme = models.CharField(
+        _("funding programme"), max_length=32, choices=FundingProgramme.choices, blank=True,
+        help_text=_("Leave empty to use the cooperation project's programme."),
+    )
+    themes = ClusterTaggableManager(
+        through=PracticeTheme, blank=True, verbose_name=_("themes"), related_name="practices"
+    )
+    target_groups = ParentalManyToManyField(
+        "portal.TargetGroup", blank=True, related_name="practices", verbose_name=_("target groups")
+    )
+
+    context = models.TextField(_("context / problem addressed"), blank=True)
+    practice = models.TextField(_("the practice"), blank=True, help_text=_("What is done and how."))
+    resources = models.TextField(_("resources and budget"), blank=True)
+    evidence = models.TextField(_("evidence of success"), blank=True)
+    difficulties = models.TextField(_("difficulties encountered"), blank=True)
+    transferability = models.TextField(_("potential for learning or transfer"), blank=True)
+
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"), null=True, blank=True, validators=YEAR_VALIDATORS,
+        help_text=_("Leave empty while the practice is ongoing."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PracticeStatus.choices, default=PracticeStatus.ONGOING
+    )
+    # Denormalised from the budget rows so listings can sort and band by budget without a join.
+    budget_eur = models.DecimalField(
+        _("headline budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        editable=False,
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("country"),
+                FieldPanel("regions"),
+                FieldPanel("lead_organisation"),
+                FieldPanel("partner_organisations"),
+                FieldRowPanel([FieldPanel("project"), FieldPanel("funding_programme")]),
+            ],
+            heading=_("Where and who"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("themes"), FieldPanel("target_groups")], heading=_("Themes and target groups")
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]), FieldPanel("status")],
+            heading=_("Timescale"),
+        ),
+    ]
+    narrative_panels = [FieldPanel(name) for name, _heading in NARRATIVE_SECTIONS]
+    facts_panels = [
+        InlinePanel("budgets", label=_("Budget"), heading=_("Budget")),
+        InlinePanel("outcomes", label=_("Outcome figure"), heading=_("Outcome figures")),
+        InlinePanel("contacts", label=_("Contact"), heading=_("Contacts")),
+        InlinePanel("links", label=_("Link"), heading=_("Links")),
+        InlinePanel("documents", label=_("Document"), heading=_("Documents")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Record")),
+            ObjectList(narrative_panels, heading=_("Narrative")),
+            ObjectList(facts_panels, heading=_("Budget, outcomes and contacts")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+        ]
+    )
+
+    parent_page_types = ["practices.PracticeIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("good practice")
+        verbose_name_plural = _("good practices")
+
+    objects = PracticePageManager()
+
+    def clean(self):
+        super().clean()
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("The end year must not be before the start year.")})
+        wrong = [
+            r.name for r in self.regions.all() if self.country_id and r.country_id != self.country_id
+        ]
+        if wrong:
+            raise ValidationError(
+                {"regions": _("These regions are not in the practice's country: %(names)s")
+                 % {"names": ", ".join(wrong)}}
+            )
+
+    def save(self, *args, **kwargs):
+        self.budget_eur = self.compute_budget_eur()
+        super().save(*args, **kwargs)
+
+    def compute_budget_eur(self):
+        """The first budget row stated in euros is the headline figure."""
+        for budget in self.budgets.all():
+            if budget.currency == "EUR" and budget.amount is not None:
+                return budget.amount
+        return None
+
+    @property
+    def effective_funding_programme(self):
+        if self.funding_programme:
+            return self.funding_programme
+        return self.project.programme if self.project_id else ""
+
+    def get_funding_programme_display_any(self):
+        value = self.effective_funding_programme
+        return FundingProgramme(value).label if value else ""
+
+    @property
+    def is_ongoing(self):
+        return self.end_year is None and self.status in (PracticeStatus.ONGOING, PracticeStatus.PILOT)
+
+    def narrative(self):
+        return [(name, heading, getattr(self, name)) for name, heading in NARRATIVE_SECTIONS]
+
+    def visible_contacts(self, request):
+        contacts = list(self.contacts.all())
+        if request is not None and request.user.is_authenticated and self.permissions_for_user(
+            request.user
+        ).can_edit():
+            return contacts
+        return [contact for contact in contacts if contact.public]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["contacts"] = self.visible_contacts(request)
+        context["related_sections"] = []
+        for contribute in hooks.get_hooks("practice_page_sections"):
+            contribute(self, request, context)
+        return context
+
+    @path("markdown/", name="markdown")
+    def markdown_download(self, request):
+        from practices.markdown_io import export_practice
+
+        response = HttpResponse(export_practice(self), content_type="text/markdown; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.slug}.md"'
+        return response
+
+    @path("", name="detail")
+    def detail(self, request):
+        return self.render(request)
+
+
+class PracticeBudget(Orderable):
+    practice = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="budgets")
+    amount = models.DecimalField(
+        _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR", help_text=_("ISO 4217, e.g. EUR"))
+    period = models.CharField(_("period or year"), max_length=60, blank=True, help_text=_("e.g. total, per year, 2013"))
+    funding_sources = models.CharField(_("funding sources"), max_length=255, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("amount"), FieldPanel("currency"), FieldPanel("period")]),
+        FieldPanel("funding_sources"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("budget")
+
+    def __str__(self):
+        return f"{self.amount} {self.currency}"
+
+    def save(self, *args, **kwargs):
+        self.currency = self.currency.upper()
+        super().save(*args, **kwargs)
+
+
+class PracticeOutcome(Orderable):
+    practice = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="outcomes")
+    label = models.CharField(_("label"), max_length=255)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, validators=YEAR_VALIDATORS)
+
+    panels = [
+        FieldPanel("label"),
+        FieldRowPanel([FieldPanel("value"), FieldPanel("unit"), FieldPanel("year")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("outcome figure")
+
+    def __str__(self):
+        return f"{self.label}: {self.value} {self.unit}".strip()
+
+    @property
+    def display_value(self):
+        value = self.value.normalize() if self.value is not None else ""
+        if isinstance(value, Decimal) and value == value.to_integral():
+            value = value.quantize(Decimal(1))
+        return value
+
+
+class PracticeContact(Orderable):
+    practice = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=255, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    public = models.BooleanField(
+        _("may be shown publicly"), default=False,
+        help_text=_("Only tick this when the person has agreed to be shown on public pages."),
+    )
+    consent_date = models.DateField(_("consent given on"), null=True, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("role")]),
+        FieldPanel("organisation"),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+        FieldRowPanel([FieldPanel("public"), FieldPanel("consent_date")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("contact")
+
+    def __str__(self):
+        return self.name
+
+
+class PracticeLink(Orderable):
+    practice = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(_("title"), max_length=255)
+    url = models.URLField(_("URL"), max_length=500)
+
+    panels = [FieldPanel("title"), FieldPanel("url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("link")
+
+    def __str__(self):
+        return self.title
+
+
+class PracticeDocument(Orderable):
+    practice = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
+    )
+    title = models.CharField(_("title"), max_length=255, blank=True, help_text=_("Defaults to the document's title."))
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("document")
+
+    def __str__(self):
+        return self.title or self.document.title

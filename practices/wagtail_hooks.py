@@ -1,0 +1,77 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from .models import PracticePage
+
+HOME_NEWEST = 6
+
+
+def _published():
+    return PracticePage.objects.live().public()
+
+
+@hooks.register("portal_home_context")
+def newest_practices(request, context):
+    practices = list(_published().order_by("-first_published_at", "title").with_card_data()[:HOME_NEWEST])
+    context["home_sections"].append(
+        {
+            "title": _("Newest practices"),
+            "template": "practices/_practice_list.html",
+            "items": practices,
+            "more_url": "/practices/",
+            "more_label": _("All practices"),
+        }
+    )
+    published = _published()
+    context["home_counts"].extend(
+        [
+            {"value": published.count(), "label": _("good practices")},
+            {
+                "value": published.order_by().values("country").distinct().count(),
+                "label": _("countries"),
+            },
+        ]
+    )
+
+
+def _practice_section(title, queryset):
+    practices = list(queryset.order_by("title").with_card_data())
+    if not practices:
+        return None
+    return {"title": title, "template": "practices/_practice_list.html", "items": practices}
+
+
+@hooks.register("portal_project_sections")
+def project_practices(project, request):
+    return _practice_section(_("Practices"), _published().filter(project=project))
+
+
+@hooks.register("portal_region_sections")
+def region_practices(region, request):
+    return _practice_section(_("Practices in this region"), _published().filter(regions=region))
+
+
+@hooks.register("load_demo_content", order=10)
+def load_demo_practices(home):
+    from django.conf import settings
+
+    from portal.demo import DemoDataError, ensure_child_page
+
+    from .markdown_io import ImportFailed, import_practices, read_sources
+    from .models import PracticeIndexPage
+
+    index = ensure_child_page(
+        home, PracticeIndexPage, title="Good practices", slug="practices",
+        intro="Good practices in social inclusion, documented by the organisations that run them.",
+    )
+    try:
+        result = import_practices(
+            read_sources([settings.BASE_DIR / "fixtures" / "practices"]), publish=True,
+            index_page=index,
+        )
+    except ImportFailed as exc:
+        raise DemoDataError(str(exc)) from exc
+    return (
+        f"Practices: {len(result.created)} created, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged"
+    )
