@@ -1,0 +1,15 @@
+import pytest
+
+from tests.browser import browser_page  # noqa: F401
+from tests.factories import make_practice, make_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_visitor_goes_from_index_to_a_practice(browser_page):  # noqa: F811
+    _home, index = make_site()
+    make_practice(index, title="Help at Home", summary="Hourly home care for older people.")
+    browser_page.goto("/practices/")
+    browser_page.get_by_role("link", name="Help at Home").click()
+    assert browser_page.locator("h1").inner_text() == "Help at Home"
+    assert "Hourly home care" in browser_page.locator(".lead").inner_text()
