@@ -47,7 +47,9 @@ def _read(name):
 
 def _choice(value, choices, where):
     if value not in choices.values:
-        raise DemoDataError(f"{where}: unknown value '{value}' (one of {', '.join(choices.values)})")
+        raise DemoDataError(
+            f"{where}: unknown value '{value}' (one of {', '.join(choices.values)})"
+        )
     return value
 
 
@@ -59,7 +61,9 @@ def load_reference_data():
         if not isinstance(row.get("code"), str):
             # YAML reads a bare NO (Norway) as false.
             raise DemoDataError(f"countries.yaml: code {row.get('code')!r} must be quoted text")
-        country, _ = Country.objects.update_or_create(code=row["code"].upper(), defaults={"name": row["name"]})
+        country, _ = Country.objects.update_or_create(
+            code=row["code"].upper(), defaults={"name": row["name"]}
+        )
         countries[country.code] = country
     counts["countries"] = len(countries)
 
@@ -73,9 +77,12 @@ def load_reference_data():
     for row in _read("regions.yaml"):
         country = country_of(row["country"], f"regions.yaml: {row['name']}")
         region, _ = Region.objects.update_or_create(
-            country=country, name=row["name"],
-            defaults={"nuts_code": row.get("nuts_code") or "",
-                      "slug": row.get("slug") or slugify(f"{row['name']}-{country.code}")},
+            country=country,
+            name=row["name"],
+            defaults={
+                "nuts_code": row.get("nuts_code") or "",
+                "slug": row.get("slug") or slugify(f"{row['name']}-{country.code}"),
+            },
         )
         regions[(country.code, region.name)] = region
     counts["regions"] = len(regions)
@@ -93,7 +100,9 @@ def load_reference_data():
             name=row["name"],
             defaults={
                 "organisation_type": _choice(row.get("type", "other"), OrganisationType, where),
-                "country": country, "region": region, "website": row.get("website") or "",
+                "country": country,
+                "region": region,
+                "website": row.get("website") or "",
             },
         )
         organisations[org.name] = org
@@ -104,10 +113,13 @@ def load_reference_data():
         project, _ = CooperationProject.objects.update_or_create(
             acronym=row["acronym"],
             defaults={
-                "name": row["name"], "slug": row.get("slug") or slugify(row["acronym"]),
+                "name": row["name"],
+                "slug": row.get("slug") or slugify(row["acronym"]),
                 "programme": _choice(row.get("programme", "other"), FundingProgramme, where),
-                "start_date": row.get("start_date"), "end_date": row.get("end_date"),
-                "summary": (row.get("summary") or "").strip(), "website": row.get("website") or "",
+                "start_date": row.get("start_date"),
+                "end_date": row.get("end_date"),
+                "summary": (row.get("summary") or "").strip(),
+                "website": row.get("website") or "",
             },
         )
         project.countries.set([country_of(c, where) for c in row.get("countries", [])])
@@ -122,7 +134,8 @@ def load_reference_data():
 
     for row in _read("target_groups.yaml"):
         TargetGroup.objects.update_or_create(
-            slug=row["slug"], defaults={"name": row["name"], "description": row.get("description", "")}
+            slug=row["slug"],
+            defaults={"name": row["name"], "description": row.get("description", "")},
         )
     counts["target groups"] = TargetGroup.objects.count()
     return counts
@@ -137,15 +150,24 @@ def ensure_home_page():
         for page in root.get_children():
             if page.specific_class is Page and not page.get_children().exists():
                 page.delete()
-        home = root.add_child(instance=HomePage(
-            title="Interregional good practices in social inclusion", slug="home",
-            intro=HOME_INTRO, seo_title="Good practices in social inclusion",
-        ))
+        home = root.add_child(
+            instance=HomePage(
+                title="Interregional good practices in social inclusion",
+                slug="home",
+                intro=HOME_INTRO,
+                seo_title="Good practices in social inclusion",
+            )
+        )
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                            site_name="Good-practice portal")
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Good-practice portal",
+        )
     elif site.root_page_id != home.id:
         site.root_page = home
         site.save()

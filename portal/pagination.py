@@ -12,5 +12,6 @@ def paginate(request, queryset, per_page=None, param="page"):
     except PageNotAnInteger:
         return paginator.page(1)
     except EmptyPage:
-        return paginator.page(paginator.num_pages if str(number).lstrip("-").isdigit()
-                              and int(number) > 1 else 1)
+        return paginator.page(
+            paginator.num_pages if str(number).lstrip("-").isdigit() and int(number) > 1 else 1
+        )

@@ -40,11 +40,7 @@ def project_detail(request, slug):
 def region_list(request):
     regions = (
         Region.objects.select_related("country")
-        .annotate(
-            practice_count=Count(
-                "practices", filter=Q(practices__live=True), distinct=True
-            )
-        )
+        .annotate(practice_count=Count("practices", filter=Q(practices__live=True), distinct=True))
         .order_by("country__name", "name")
     )
     return TemplateResponse(

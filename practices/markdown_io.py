@@ -16,8 +16,14 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.text import slugify
 
-from portal.models import CooperationProject, Country, FundingProgramme, Organisation, Region
-from portal.models import TargetGroup
+from portal.models import (
+    CooperationProject,
+    Country,
+    FundingProgramme,
+    Organisation,
+    Region,
+    TargetGroup,
+)
 
 from .models import (
     NARRATIVE_SECTIONS,
@@ -43,16 +49,33 @@ assert [name for name, _heading in NARRATIVE_SECTIONS] == list(SECTION_HEADINGS)
 HEADING_TO_FIELD = {heading.lower(): name for name, heading in SECTION_HEADINGS.items()}
 
 FRONT_MATTER_KEYS = [
-    "slug", "title", "summary", "country", "regions", "lead_organisation",
-    "partner_organisations", "project", "funding_programme", "themes", "target_groups",
-    "status", "start_year", "end_year", "budgets", "outcomes", "contacts", "links",
+    "slug",
+    "title",
+    "summary",
+    "country",
+    "regions",
+    "lead_organisation",
+    "partner_organisations",
+    "project",
+    "funding_programme",
+    "themes",
+    "target_groups",
+    "status",
+    "start_year",
+    "end_year",
+    "budgets",
+    "outcomes",
+    "contacts",
+    "links",
 ]
 REQUIRED_KEYS = ["title", "summary", "country", "lead_organisation"]
 ROW_KEYS = {
     "budgets": ({"amount", "currency"}, {"amount", "currency", "period", "funding_sources"}),
     "outcomes": ({"label", "value"}, {"label", "value", "unit", "year"}),
-    "contacts": ({"name"}, {"name", "role", "organisation", "email", "phone", "public",
-                            "consent_date"}),
+    "contacts": (
+        {"name"},
+        {"name", "role", "organisation", "email", "phone", "public", "consent_date"},
+    ),
     "links": ({"title", "url"}, {"title", "url"}),
 }
 
@@ -111,7 +134,7 @@ def parse_practice(text, source="<text>"):
     if not match:
         parsed.error("the file must start with a front-matter block between '---' lines")
         return parsed
-    front, body = match.group(1), text[match.end():]
+    front, body = match.group(1), text[match.end() :]
     try:
         loader = yaml.SafeLoader(front)
         try:
@@ -141,19 +164,25 @@ def parse_practice(text, source="<text>"):
             name = HEADING_TO_FIELD.get(heading.group(1).strip().lower())
             if name is None:
                 expected = ", ".join(f"'{h}'" for h in SECTION_HEADINGS.values())
-                parsed.problems.append(Problem(
-                    source, number, f"unknown section '{heading.group(1)}' (expected one of {expected})"
-                ))
+                parsed.problems.append(
+                    Problem(
+                        source,
+                        number,
+                        f"unknown section '{heading.group(1)}' (expected one of {expected})",
+                    )
+                )
             elif name in parsed.sections:
-                parsed.problems.append(Problem(source, number, f"section '{heading.group(1)}' appears twice"))
+                parsed.problems.append(
+                    Problem(source, number, f"section '{heading.group(1)}' appears twice")
+                )
             current, buffer = name, []
             parsed.lines[("section", name)] = number
         elif current:
             buffer.append(line)
         elif line.strip():
-            parsed.problems.append(Problem(
-                source, number, "text before the first '## ' section heading"
-            ))
+            parsed.problems.append(
+                Problem(source, number, "text before the first '## ' section heading")
+            )
             current, buffer = "__ignored__", []
     if current:
         parsed.sections[current] = "\n".join(buffer).strip()
@@ -173,12 +202,16 @@ def _as_int_year(parsed, value, *path):
 
 def _as_decimal(parsed, value, what, *path):
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        parsed.error(f"malformed {what} '{value}': write a plain number such as 12500 or 2.5", *path)
+        parsed.error(
+            f"malformed {what} '{value}': write a plain number such as 12500 or 2.5", *path
+        )
         return None
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        parsed.error(f"malformed {what} '{value}': write a plain number such as 12500 or 2.5", *path)
+        parsed.error(
+            f"malformed {what} '{value}': write a plain number such as 12500 or 2.5", *path
+        )
         return None
     if not number.is_finite():
         parsed.error(f"malformed {what} '{value}'", *path)
@@ -243,15 +276,19 @@ def validate_practice(parsed, refs):
     resolved["summary"] = _as_text(parsed, data.get("summary"), "summary", max_length=1200)
     slug = _as_text(parsed, data.get("slug"), "slug") or slugify(resolved["title"])
     if slug and slug != slugify(slug):
-        parsed.error(f"slug '{slug}' may only contain lowercase letters, digits and hyphens", "slug")
+        parsed.error(
+            f"slug '{slug}' may only contain lowercase letters, digits and hyphens", "slug"
+        )
     resolved["slug"] = slug
 
     country = None
     code = data.get("country")
     if isinstance(code, bool):
-        parsed.error("write the country code in quotes, e.g. country: \"NO\"", "country")
+        parsed.error('write the country code in quotes, e.g. country: "NO"', "country")
     elif code not in (None, ""):
-        country = refs.countries.get(str(code).upper()) or refs.countries_by_name.get(str(code).lower())
+        country = refs.countries.get(str(code).upper()) or refs.countries_by_name.get(
+            str(code).lower()
+        )
         if country is None:
             parsed.error(f"unknown country '{code}' (use an ISO code such as ES)", "country")
     resolved["country"] = country
@@ -260,7 +297,9 @@ def validate_practice(parsed, refs):
     for i, name in enumerate(_as_list(parsed, data.get("regions"), "regions")):
         if country is None:
             break
-        region = refs.regions.get((country.id, str(name).lower())) or refs.regions.get((country.id, str(name)))
+        region = refs.regions.get((country.id, str(name).lower())) or refs.regions.get(
+            (country.id, str(name))
+        )
         if region is None:
             parsed.error(f"unknown region '{name}' in {country.name}", "regions", i)
         else:
@@ -276,7 +315,9 @@ def validate_practice(parsed, refs):
     lead = data.get("lead_organisation")
     resolved["lead_organisation"] = organisation(lead, "lead_organisation") if lead else None
     partners = []
-    for i, name in enumerate(_as_list(parsed, data.get("partner_organisations"), "partner_organisations")):
+    for i, name in enumerate(
+        _as_list(parsed, data.get("partner_organisations"), "partner_organisations")
+    ):
         org = organisation(name, "partner_organisations", i)
         if org:
             partners.append(org)
@@ -292,12 +333,15 @@ def validate_practice(parsed, refs):
     programme = data.get("funding_programme") or ""
     if programme and programme not in FundingProgramme.values:
         parsed.error(
-            f"unknown funding programme '{programme}' (one of {', '.join(FundingProgramme.values)})",
+            f"unknown funding programme '{programme}' "
+            f"(one of {', '.join(FundingProgramme.values)})",
             "funding_programme",
         )
     resolved["funding_programme"] = programme if programme in FundingProgramme.values else ""
 
-    themes = [str(t).strip() for t in _as_list(parsed, data.get("themes"), "themes") if str(t).strip()]
+    themes = [
+        str(t).strip() for t in _as_list(parsed, data.get("themes"), "themes") if str(t).strip()
+    ]
     resolved["themes"] = themes
 
     groups = []
@@ -311,12 +355,18 @@ def validate_practice(parsed, refs):
 
     status = data.get("status") or PracticeStatus.ONGOING
     if status not in PracticeStatus.values:
-        parsed.error(f"unknown status '{status}' (one of {', '.join(PracticeStatus.values)})", "status")
+        parsed.error(
+            f"unknown status '{status}' (one of {', '.join(PracticeStatus.values)})", "status"
+        )
     resolved["status"] = status
 
     resolved["start_year"] = _as_int_year(parsed, data.get("start_year"), "start_year")
     resolved["end_year"] = _as_int_year(parsed, data.get("end_year"), "end_year")
-    if resolved["start_year"] and resolved["end_year"] and resolved["end_year"] < resolved["start_year"]:
+    if (
+        resolved["start_year"]
+        and resolved["end_year"]
+        and resolved["end_year"] < resolved["start_year"]
+    ):
         parsed.error("the end year is before the start year", "end_year")
 
     rows = {}
@@ -335,27 +385,61 @@ def validate_practice(parsed, refs):
 
     resolved["budgets"] = []
     for i, row in enumerate(rows["budgets"]):
-        amount = _as_decimal(parsed, row.get("amount"), "budget", "budgets", i, "amount") if "amount" in row else None
+        amount = (
+            _as_decimal(parsed, row.get("amount"), "budget", "budgets", i, "amount")
+            if "amount" in row
+            else None
+        )
         if amount is not None and amount < 0:
             parsed.error("malformed budget: the amount is negative", "budgets", i, "amount")
         currency = str(row.get("currency") or "").strip().upper()
         if "currency" in row and not re.fullmatch(r"[A-Z]{3}", currency):
-            parsed.error(f"malformed budget: currency '{row.get('currency')}' is not an ISO code such as EUR", "budgets", i, "currency")
-        resolved["budgets"].append(PracticeBudget(
-            amount=amount, currency=currency,
-            period=_as_text(parsed, row.get("period"), "budgets", i, "period", max_length=60),
-            funding_sources=_as_text(parsed, row.get("funding_sources"), "budgets", i, "funding_sources", max_length=255),
-        ))
+            parsed.error(
+                f"malformed budget: currency '{row.get('currency')}' "
+                "is not an ISO code such as EUR",
+                "budgets",
+                i,
+                "currency",
+            )
+        resolved["budgets"].append(
+            PracticeBudget(
+                amount=amount,
+                currency=currency,
+                period=_as_text(parsed, row.get("period"), "budgets", i, "period", max_length=60),
+                funding_sources=_as_text(
+                    parsed,
+                    row.get("funding_sources"),
+                    "budgets",
+                    i,
+                    "funding_sources",
+                    max_length=255,
+                ),
+            )
+        )
 
     resolved["outcomes"] = []
     for i, row in enumerate(rows["outcomes"]):
-        value = _as_decimal(parsed, row.get("value"), "outcome value", "outcomes", i, "value") if "value" in row else None
-        resolved["outcomes"].append(PracticeOutcome(
-            label=_as_text(parsed, row.get("label"), "outcomes", i, "label", required="label" in row, max_length=255),
-            value=value,
-            unit=_as_text(parsed, row.get("unit"), "outcomes", i, "unit", max_length=40),
-            year=_as_int_year(parsed, row.get("year"), "outcomes", i, "year"),
-        ))
+        value = (
+            _as_decimal(parsed, row.get("value"), "outcome value", "outcomes", i, "value")
+            if "value" in row
+            else None
+        )
+        resolved["outcomes"].append(
+            PracticeOutcome(
+                label=_as_text(
+                    parsed,
+                    row.get("label"),
+                    "outcomes",
+                    i,
+                    "label",
+                    required="label" in row,
+                    max_length=255,
+                ),
+                value=value,
+                unit=_as_text(parsed, row.get("unit"), "outcomes", i, "unit", max_length=40),
+                year=_as_int_year(parsed, row.get("year"), "outcomes", i, "year"),
+            )
+        )
 
     resolved["contacts"] = []
     for i, row in enumerate(rows["contacts"]):
@@ -370,17 +454,31 @@ def validate_practice(parsed, refs):
             parsed.error("'public' must be true or false", "contacts", i, "public")
         consent = row.get("consent_date")
         if consent is not None and not hasattr(consent, "isoformat"):
-            parsed.error("'consent_date' must be a date such as 2024-05-31", "contacts", i, "consent_date")
+            parsed.error(
+                "'consent_date' must be a date such as 2024-05-31", "contacts", i, "consent_date"
+            )
             consent = None
-        resolved["contacts"].append(PracticeContact(
-            name=_as_text(parsed, row.get("name"), "contacts", i, "name", required="name" in row, max_length=150),
-            role=_as_text(parsed, row.get("role"), "contacts", i, "role", max_length=200),
-            organisation=_as_text(parsed, row.get("organisation"), "contacts", i, "organisation", max_length=255),
-            email=email,
-            phone=_as_text(parsed, row.get("phone"), "contacts", i, "phone", max_length=40),
-            public=public is True,
-            consent_date=consent,
-        ))
+        resolved["contacts"].append(
+            PracticeContact(
+                name=_as_text(
+                    parsed,
+                    row.get("name"),
+                    "contacts",
+                    i,
+                    "name",
+                    required="name" in row,
+                    max_length=150,
+                ),
+                role=_as_text(parsed, row.get("role"), "contacts", i, "role", max_length=200),
+                organisation=_as_text(
+                    parsed, row.get("organisation"), "contacts", i, "organisation", max_length=255
+                ),
+                email=email,
+                phone=_as_text(parsed, row.get("phone"), "contacts", i, "phone", max_length=40),
+                public=public is True,
+                consent_date=consent,
+            )
+        )
 
     resolved["links"] = []
     url_validator = URLValidator(schemes=["http", "https"])
@@ -391,9 +489,12 @@ def validate_practice(parsed, refs):
                 url_validator(url)
             except ValidationError:
                 parsed.error(f"'{url}' is not a valid http(s) address", "links", i, "url")
-        resolved["links"].append(PracticeLink(
-            title=_as_text(parsed, row.get("title"), "links", i, "title", max_length=255), url=url
-        ))
+        resolved["links"].append(
+            PracticeLink(
+                title=_as_text(parsed, row.get("title"), "links", i, "title", max_length=255),
+                url=url,
+            )
+        )
 
     for name in SECTION_HEADINGS:
         resolved[name] = parsed.sections.get(name, "")
@@ -402,6 +503,7 @@ def validate_practice(parsed, refs):
 
 def practice_to_data(page):
     """The front-matter dictionary and sections of a page, in file order."""
+
     def number(value):
         if value is None:
             return None
@@ -424,8 +526,14 @@ def practice_to_data(page):
         "start_year": page.start_year,
         "end_year": page.end_year,
         "budgets": [
-            _compact({"amount": number(b.amount), "currency": b.currency, "period": b.period,
-                      "funding_sources": b.funding_sources})
+            _compact(
+                {
+                    "amount": number(b.amount),
+                    "currency": b.currency,
+                    "period": b.period,
+                    "funding_sources": b.funding_sources,
+                }
+            )
             for b in page.budgets.all()
         ],
         "outcomes": [
@@ -433,9 +541,18 @@ def practice_to_data(page):
             for o in page.outcomes.all()
         ],
         "contacts": [
-            _compact({"name": c.name, "role": c.role, "organisation": c.organisation,
-                      "email": c.email, "phone": c.phone, "public": c.public,
-                      "consent_date": c.consent_date}, keep={"public"})
+            _compact(
+                {
+                    "name": c.name,
+                    "role": c.role,
+                    "organisation": c.organisation,
+                    "email": c.email,
+                    "phone": c.phone,
+                    "public": c.public,
+                    "consent_date": c.consent_date,
+                },
+                keep={"public"},
+            )
             for c in page.contacts.all()
         ],
         "links": [{"title": link.title, "url": link.url} for link in page.links.all()],
@@ -465,8 +582,11 @@ def _comparable(resolved):
     for key, value in resolved.items():
         if key in ("budgets", "outcomes", "contacts", "links"):
             plain[key] = [
-                {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields
-                 if f.attname not in ("id", "practice_id", "sort_order")}
+                {
+                    f.attname: getattr(row, f.attname)
+                    for f in row._meta.concrete_fields
+                    if f.attname not in ("id", "practice_id", "sort_order")
+                }
                 for row in value
             ]
         elif key in ("regions", "partner_organisations", "target_groups"):
@@ -483,16 +603,24 @@ def _comparable(resolved):
 def _page_resolved(page):
     """The same shape as validate_practice's result, read from a page."""
     resolved = {
-        "title": page.title, "summary": page.summary, "slug": page.slug,
-        "country": page.country, "regions": list(page.regions.all()),
+        "title": page.title,
+        "summary": page.summary,
+        "slug": page.slug,
+        "country": page.country,
+        "regions": list(page.regions.all()),
         "lead_organisation": page.lead_organisation,
         "partner_organisations": list(page.partner_organisations.all()),
-        "project": page.project, "funding_programme": page.funding_programme,
+        "project": page.project,
+        "funding_programme": page.funding_programme,
         "themes": [t.name for t in page.themes.all()],
-        "target_groups": list(page.target_groups.all()), "status": page.status,
-        "start_year": page.start_year, "end_year": page.end_year,
-        "budgets": list(page.budgets.all()), "outcomes": list(page.outcomes.all()),
-        "contacts": list(page.contacts.all()), "links": list(page.links.all()),
+        "target_groups": list(page.target_groups.all()),
+        "status": page.status,
+        "start_year": page.start_year,
+        "end_year": page.end_year,
+        "budgets": list(page.budgets.all()),
+        "outcomes": list(page.outcomes.all()),
+        "contacts": list(page.contacts.all()),
+        "links": list(page.links.all()),
     }
     for name in SECTION_HEADINGS:
         resolved[name] = getattr(page, name)
@@ -500,8 +628,19 @@ def _page_resolved(page):
 
 
 def _apply(page, resolved):
-    for key in ("title", "summary", "slug", "country", "lead_organisation", "project",
-                "funding_programme", "status", "start_year", "end_year", *SECTION_HEADINGS):
+    for key in (
+        "title",
+        "summary",
+        "slug",
+        "country",
+        "lead_organisation",
+        "project",
+        "funding_programme",
+        "status",
+        "start_year",
+        "end_year",
+        *SECTION_HEADINGS,
+    ):
         setattr(page, key, resolved[key])
     page.regions.set(resolved["regions"])
     page.partner_organisations.set(resolved["partner_organisations"])
@@ -542,7 +681,9 @@ def import_practices(sources, *, publish=False, user=None, index_page=None):
     if index_page is None:
         index_page = PracticeIndexPage.objects.first()
         if index_page is None:
-            problems.append(Problem("<portal>", 0, "there is no practice index page to import into"))
+            problems.append(
+                Problem("<portal>", 0, "there is no practice index page to import into")
+            )
     if problems:
         raise ImportFailed(problems)
 

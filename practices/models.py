@@ -8,8 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -20,8 +18,8 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
-    TabbedInterface,
     ObjectList,
+    TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
@@ -102,29 +100,44 @@ class PracticeTheme(ItemBase):
 
 class PracticePage(RoutablePageMixin, Page):
     summary = models.TextField(
-        _("summary"), max_length=1200, help_text=_("One paragraph: what the practice does, for whom.")
+        _("summary"),
+        max_length=1200,
+        help_text=_("One paragraph: what the practice does, for whom."),
     )
     country = models.ForeignKey(
-        "portal.Country", on_delete=models.PROTECT, related_name="practices",
+        "portal.Country",
+        on_delete=models.PROTECT,
+        related_name="practices",
         verbose_name=_("country"),
     )
     regions = ParentalManyToManyField(
         "portal.Region", blank=True, related_name="practices", verbose_name=_("regions")
     )
     lead_organisation = models.ForeignKey(
-        "portal.Organisation", on_delete=models.PROTECT, related_name="led_practices",
+        "portal.Organisation",
+        on_delete=models.PROTECT,
+        related_name="led_practices",
         verbose_name=_("lead organisation"),
     )
     partner_organisations = ParentalManyToManyField(
-        "portal.Organisation", blank=True, related_name="partner_practices",
+        "portal.Organisation",
+        blank=True,
+        related_name="partner_practices",
         verbose_name=_("partner organisations"),
     )
     project = models.ForeignKey(
-        "portal.CooperationProject", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="practices", verbose_name=_("cooperation project"),
+        "portal.CooperationProject",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practices",
+        verbose_name=_("cooperation project"),
     )
     funding_programme = models.CharField(
-        _("funding programme"), max_length=32, choices=FundingProgramme.choices, blank=True,
+        _("funding programme"),
+        max_length=32,
+        choices=FundingProgramme.choices,
+        blank=True,
         help_text=_("Leave empty to use the cooperation project's programme."),
     )
     themes = ClusterTaggableManager(
@@ -145,7 +158,10 @@ class PracticePage(RoutablePageMixin, Page):
         _("start year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     end_year = models.PositiveSmallIntegerField(
-        _("end year"), null=True, blank=True, validators=YEAR_VALIDATORS,
+        _("end year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
         help_text=_("Leave empty while the practice is ongoing."),
     )
     status = models.CharField(
@@ -153,7 +169,11 @@ class PracticePage(RoutablePageMixin, Page):
     )
     # Denormalised from the budget rows so listings can sort and band by budget without a join.
     budget_eur = models.DecimalField(
-        _("headline budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("headline budget (EUR)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         editable=False,
     )
 
@@ -171,10 +191,14 @@ class PracticePage(RoutablePageMixin, Page):
             heading=_("Where and who"),
         ),
         MultiFieldPanel(
-            [FieldPanel("themes"), FieldPanel("target_groups")], heading=_("Themes and target groups")
+            [FieldPanel("themes"), FieldPanel("target_groups")],
+            heading=_("Themes and target groups"),
         ),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]), FieldPanel("status")],
+            [
+                FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]),
+                FieldPanel("status"),
+            ],
             heading=_("Timescale"),
         ),
     ]
@@ -207,14 +231,20 @@ class PracticePage(RoutablePageMixin, Page):
     def clean(self):
         super().clean()
         if self.start_year and self.end_year and self.end_year < self.start_year:
-            raise ValidationError({"end_year": _("The end year must not be before the start year.")})
+            raise ValidationError(
+                {"end_year": _("The end year must not be before the start year.")}
+            )
         wrong = [
-            r.name for r in self.regions.all() if self.country_id and r.country_id != self.country_id
+            r.name
+            for r in self.regions.all()
+            if self.country_id and r.country_id != self.country_id
         ]
         if wrong:
             raise ValidationError(
-                {"regions": _("These regions are not in the practice's country: %(names)s")
-                 % {"names": ", ".join(wrong)}}
+                {
+                    "regions": _("These regions are not in the practice's country: %(names)s")
+                    % {"names": ", ".join(wrong)}
+                }
             )
 
     def save(self, *args, **kwargs):
@@ -240,16 +270,21 @@ class PracticePage(RoutablePageMixin, Page):
 
     @property
     def is_ongoing(self):
-        return self.end_year is None and self.status in (PracticeStatus.ONGOING, PracticeStatus.PILOT)
+        return self.end_year is None and self.status in (
+            PracticeStatus.ONGOING,
+            PracticeStatus.PILOT,
+        )
 
     def narrative(self):
         return [(name, heading, getattr(self, name)) for name, heading in NARRATIVE_SECTIONS]
 
     def visible_contacts(self, request):
         contacts = list(self.contacts.all())
-        if request is not None and request.user.is_authenticated and self.permissions_for_user(
-            request.user
-        ).can_edit():
+        if (
+            request is not None
+            and request.user.is_authenticated
+            and self.permissions_for_user(request.user).can_edit()
+        ):
             return contacts
         return [contact for contact in contacts if contact.public]
 
@@ -279,8 +314,12 @@ class PracticeBudget(Orderable):
     amount = models.DecimalField(
         _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
-    currency = models.CharField(_("currency"), max_length=3, default="EUR", help_text=_("ISO 4217, e.g. EUR"))
-    period = models.CharField(_("period or year"), max_length=60, blank=True, help_text=_("e.g. total, per year, 2013"))
+    currency = models.CharField(
+        _("currency"), max_length=3, default="EUR", help_text=_("ISO 4217, e.g. EUR")
+    )
+    period = models.CharField(
+        _("period or year"), max_length=60, blank=True, help_text=_("e.g. total, per year, 2013")
+    )
     funding_sources = models.CharField(_("funding sources"), max_length=255, blank=True)
 
     panels = [
@@ -304,7 +343,9 @@ class PracticeOutcome(Orderable):
     label = models.CharField(_("label"), max_length=255)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
 
     panels = [
         FieldPanel("label"),
@@ -333,7 +374,8 @@ class PracticeContact(Orderable):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     public = models.BooleanField(
-        _("may be shown publicly"), default=False,
+        _("may be shown publicly"),
+        default=False,
         help_text=_("Only tick this when the person has agreed to be shown on public pages."),
     )
     consent_date = models.DateField(_("consent given on"), null=True, blank=True)
@@ -369,9 +411,14 @@ class PracticeLink(Orderable):
 class PracticeDocument(Orderable):
     practice = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="documents")
     document = models.ForeignKey(
-        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("document"),
     )
-    title = models.CharField(_("title"), max_length=255, blank=True, help_text=_("Defaults to the document's title."))
+    title = models.CharField(
+        _("title"), max_length=255, blank=True, help_text=_("Defaults to the document's title.")
+    )
 
     panels = [FieldPanel("document"), FieldPanel("title")]
 

@@ -41,7 +41,12 @@ class Region(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("nuts_code"), FieldPanel("country")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("nuts_code"),
+        FieldPanel("country"),
+    ]
 
     class Meta:
         ordering = ["country__name", "name"]
@@ -112,7 +117,9 @@ class Organisation(models.Model):
         from django.core.exceptions import ValidationError
 
         if self.region_id and self.country_id and self.region.country_id != self.country_id:
-            raise ValidationError({"region": _("The region must be in the organisation's country.")})
+            raise ValidationError(
+                {"region": _("The region must be in the organisation's country.")}
+            )
 
 
 class FundingProgramme(models.TextChoices):
@@ -169,7 +176,9 @@ class CooperationProject(ClusterableModel):
         from django.core.exceptions import ValidationError
 
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end date must not be before the start date.")})
+            raise ValidationError(
+                {"end_date": _("The end date must not be before the start date.")}
+            )
 
 
 class TargetGroup(models.Model):

@@ -155,7 +155,8 @@ ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "portal")
 PORTAL_SEARCH_ENGINE = os.environ.get(
     "PORTAL_SEARCH_ENGINE",
-    "search.engines.elastic.ElasticsearchEngine" if ELASTICSEARCH_URL
+    "search.engines.elastic.ElasticsearchEngine"
+    if ELASTICSEARCH_URL
     else "search.engines.embedded.EmbeddedEngine",
 )
 

@@ -30,7 +30,9 @@ class Command(BaseCommand):
                 f"{len(exc.problems)} problem(s) found; nothing was imported."
             ) from exc
         state = "published" if options["publish"] else "saved as drafts"
-        self.stdout.write(self.style.SUCCESS(
-            f"{len(result.created)} created, {len(result.updated)} updated ({state}), "
-            f"{len(result.unchanged)} unchanged."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(result.created)} created, {len(result.updated)} updated ({state}), "
+                f"{len(result.unchanged)} unchanged."
+            )
+        )
