@@ -175,7 +175,7 @@ def parse_practice(text, source="<text>"):
                 parsed.problems.append(
                     Problem(source, number, f"section '{heading.group(1)}' appears twice")
                 )
-            current, buffer = name, []
+            current, buffer = name or "__ignored__", []
             parsed.lines[("section", name)] = number
         elif current:
             buffer.append(line)

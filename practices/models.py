@@ -254,7 +254,7 @@ class PracticePage(RoutablePageMixin, Page):
     def compute_budget_eur(self):
         """The first budget row stated in euros is the headline figure."""
         for budget in self.budgets.all():
-            if budget.currency == "EUR" and budget.amount is not None:
+            if (budget.currency or "").upper() == "EUR" and budget.amount is not None:
                 return budget.amount
         return None
 

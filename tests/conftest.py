@@ -25,6 +25,10 @@ def superuser(db):
 
 
 @pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
+def admin_client(superuser):
+    """A logged-in superuser's client, separate from the anonymous ``client``."""
+    from django.test import Client
+
+    logged_in = Client()
+    logged_in.force_login(superuser)
+    return logged_in

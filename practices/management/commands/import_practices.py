@@ -14,7 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="Markdown files or folders of them")
         parser.add_argument("--publish", action="store_true", help="publish what is imported")
 
-    def handle(self, *paths, **options):
+    def handle(self, *args, **options):
+        paths = options["paths"]
         try:
             sources = read_sources(paths)
         except OSError as exc:

@@ -1,0 +1,86 @@
+"""The demo content: every seed practice loads with its key facts, and loading is idempotent."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Revision
+
+from portal.models import CooperationProject
+from practices.models import PracticePage
+
+# slug -> (country code, a target group slug, a budget (amount, currency) or None,
+#          an outcome (value, words in its label) or None)
+SEED_FACTS = {
+    "children-first": ("BE", "children-in-poverty", None, (57, "Public Social Welfare Centres")),
+    "help-at-home": ("BG", "older-people", (32000000, "BGN"), (11500, "hourly services")),
+    "randers-adhd-employment": ("DK", "unemployed-people", None, (150, "full programme")),
+    "urban-health-centres-2-0": ("NL", "older-people", None, (275, "over 75")),
+    "vamos-youth-programme": ("FI", "young-people-neet", (2500000, "EUR"), (1400, "Young people")),
+    "siil-integrated-work-inclusion": ("IT", "people-with-disabilities", (879735, "EUR"), (360, "")),
+    "food-banks-social-inclusion": ("IT", "people-at-risk-of-poverty", None, (256, "Food Banks")),
+    "keck-learning-to-learn": ("AT", "women", (Decimal("228868.52"), "EUR"), None),
+    "social-caretaker-milan": ("IT", "older-people", (4200000, "EUR"), (150, "caretakers")),
+    "red-incluye": ("ES", "social-service-professionals", None, None),
+    "reflex": ("FR", "working-poor", None, (15, "CCAS")),
+    "integrated-community-centers": ("RO", "roma-communities", (797563, "EUR"), (2238, "")),
+    "pact-proactive-social-inclusion": ("ES", "minimum-income-recipients",
+                                        (Decimal("2779057.63"), "EUR"), (4, "Pilot locations")),
+}
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_all_thirteen_seed_practices_are_published(demo):
+    live = PracticePage.objects.live()
+    assert sorted(live.values_list("slug", flat=True)) == sorted(SEED_FACTS)
+
+
+@pytest.mark.parametrize("slug", sorted(SEED_FACTS))
+def test_seed_practice_key_facts(demo, client, slug):
+    country, group, budget, outcome = SEED_FACTS[slug]
+    page = PracticePage.objects.get(slug=slug)
+    assert page.country.code == country
+    assert group in page.target_groups.values_list("slug", flat=True)
+    assert all(getattr(page, name).strip() for name in ("context", "practice", "transferability"))
+    if budget:
+        assert (Decimal(budget[0]), budget[1]) in {
+            (b.amount, b.currency) for b in page.budgets.all()
+        }
+    if outcome:
+        value, words = outcome
+        assert any(o.value == value and words in o.label for o in page.outcomes.all())
+
+    response = client.get(page.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert page.country.name in html
+    assert page.target_groups.get(slug=group).name in html
+    if budget:
+        assert f"{budget[0]:,.0f}" in html or f"{budget[0]:,}" in html
+    if outcome:
+        assert f"{outcome[0]:,}" in html
+
+
+def test_cooperation_projects_with_partner_countries(demo):
+    near = CooperationProject.objects.get(acronym="NEAR")
+    assert set(near.countries.values_list("code", flat=True)) == {"ES", "CZ", "FI", "BE", "IT"}
+    assert CooperationProject.objects.filter(acronym="CITICESS").exists()
+
+
+def test_loading_twice_changes_nothing(demo):
+    pages = PracticePage.objects.count()
+    revisions = Revision.objects.count()
+    call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert PracticePage.objects.count() == pages
+    assert Revision.objects.count() == revisions
+
+
+def test_practice_index_lists_the_thirteen(demo, client):
+    response = client.get("/practices/")
+    assert response.status_code == 200
+    assert response.context["practices"].paginator.count == 13
+    assert "Help at Home" in response.content.decode()

@@ -1,0 +1,153 @@
+"""manage.py import_practices and the Markdown download: validate everything first, save all
+or nothing, update in place, round-trip unchanged."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from portal.demo import load_reference_data
+from practices.models import PracticePage
+
+GOOD = """---
+slug: {slug}
+title: {title}
+summary: Hourly home care for older people and people with disabilities.
+country: BG
+lead_organisation: Agency for Social Assistance (Bulgaria)
+themes: [home care]
+target_groups: [older-people]
+status: ongoing
+start_year: 2012
+budgets:
+  - amount: 32000000
+    currency: BGN
+    period: total
+  - amount: 16000000
+    currency: EUR
+outcomes:
+  - label: People reached
+    value: 11500
+    unit: people
+contacts:
+  - name: Jane Doe
+    email: jane@example.org
+    public: true
+links:
+  - title: Agency
+    url: https://example.org/
+---
+## Context
+
+Rural municipalities lack home care.
+
+## The practice
+
+Units for home-based care.
+
+## Resources and budget
+
+## Evidence of success
+
+More than 11,500 people reached.
+
+## Difficulties encountered
+
+## Potential for learning or transfer
+
+Any municipality could do this.
+"""
+
+
+@pytest.fixture
+def reference(practice_index):
+    load_reference_data()
+    return practice_index
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(*args):
+    call_command("import_practices", *[str(a) for a in args], stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_import_creates_drafts_then_updates_in_place(reference, tmp_path):
+    path = write(tmp_path, "a.md", GOOD.format(slug="help-at-home", title="Help at Home"))
+    run(path)
+    page = PracticePage.objects.get(slug="help-at-home")
+    assert not page.live
+    assert page.budgets.count() == 2 and page.budget_eur == 16000000
+    assert page.outcomes.get().value == 11500
+
+    write(tmp_path, "a.md", GOOD.format(slug="help-at-home", title="Help at Home (2014)"))
+    run(path, "--publish")
+    assert PracticePage.objects.count() == 1
+    page = PracticePage.objects.get(slug="help-at-home")
+    assert page.live and page.title == "Help at Home (2014)"
+
+
+def test_import_publish_flag(reference, tmp_path):
+    run(write(tmp_path, "a.md", GOOD.format(slug="x", title="X")), "--publish")
+    assert PracticePage.objects.get(slug="x").live
+
+
+@pytest.mark.parametrize(
+    "change, line, message",
+    [
+        (("country: BG", "country: XX"), 5, "unknown country 'XX'"),
+        (("  - amount: 32000000", "  - amount: 32,000,000 lev"), 12, "malformed budget"),
+        (("title: Bad\n", "\n"), 2, "missing title"),
+        (("target_groups: [older-people]", "target_groups: [aliens]"), 8, "unknown target group"),
+        (("start_year: 2012", "start_year: twenty"), 10, "'twenty' is not a year"),
+        (("    email: jane@example.org", "    email: not-an-email"), 23, "not a valid email"),
+        (("## The practice", "## The Practise"), 33, "unknown section 'The Practise'"),
+        (("lead_organisation: Agency", "lead_organisation: Nobody"), 6, "unknown organisation"),
+        (("themes: [home care]", "themes: [home care"), 8, "not valid YAML"),
+    ],
+)
+def test_a_bad_file_names_file_line_and_problem_and_nothing_is_saved(
+    reference, tmp_path, capsys, change, line, message
+):
+    good = write(tmp_path, "good.md", GOOD.format(slug="good", title="Good"))
+    text = GOOD.format(slug="bad", title="Bad").replace(*change, 1)
+    assert text != GOOD.format(slug="bad", title="Bad")
+    bad = write(tmp_path, "bad.md", text)
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run(good, bad)
+    problems = capsys.readouterr().err.splitlines()
+    assert len(problems) == 1, problems
+    assert f"bad.md, line {line}: " in problems[0] and message in problems[0], problems
+    assert PracticePage.objects.count() == 0
+
+
+def test_duplicate_slugs_in_one_import_are_refused(reference, tmp_path, capsys):
+    a = write(tmp_path, "a.md", GOOD.format(slug="same", title="A"))
+    b = write(tmp_path, "b.md", GOOD.format(slug="same", title="B"))
+    with pytest.raises(CommandError):
+        run(a, b)
+    assert "also used by" in capsys.readouterr().err
+    assert PracticePage.objects.count() == 0
+
+
+def test_missing_path_is_a_clear_error(reference, tmp_path):
+    with pytest.raises(CommandError, match="cannot read"):
+        run(tmp_path / "nope.md")
+
+
+def test_markdown_download_round_trips_unchanged(reference, tmp_path, client):
+    run(write(tmp_path, "a.md", GOOD.format(slug="round", title="Round trip")), "--publish")
+    page = PracticePage.objects.get(slug="round")
+    response = client.get(f"{page.url}markdown/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/markdown")
+    assert 'filename="round.md"' in response["Content-Disposition"]
+    exported = response.content.decode()
+    revisions = page.revisions.count()
+
+    run(write(tmp_path, "round.md", exported), "--publish")
+    page = PracticePage.objects.get(slug="round")
+    assert page.revisions.count() == revisions  # recognised as unchanged
+    assert client.get(f"{page.url}markdown/").content.decode() == exported
+    assert "amount: 16000000" in exported and "## Evidence of success" in exported
