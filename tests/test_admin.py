@@ -27,22 +27,41 @@ def test_editor_creates_edits_and_publishes_a_practice(admin_client, practice_in
     region = RegionFactory(country=country, name="Uusimaa")
     org = OrganisationFactory(name="Helsinki Deaconess Institute", country=country)
     group = TargetGroupFactory(name="Young people")
-    add_url = reverse("wagtailadmin_pages:add", args=["practices", "practicepage", practice_index.pk])
+    add_url = reverse(
+        "wagtailadmin_pages:add", args=["practices", "practicepage", practice_index.pk]
+    )
     data = form_data(admin_client, add_url)
-    data.update({
-        "title": "Vamos", "slug": "vamos", "summary": "Low-threshold support for young people.",
-        "country": country.pk, "lead_organisation": org.pk, "status": "ongoing",
-        "start_year": "2012", "themes": "youth, outreach", "context": "Young people *at risk*.",
-    })
+    data.update(
+        {
+            "title": "Vamos",
+            "slug": "vamos",
+            "summary": "Low-threshold support for young people.",
+            "country": country.pk,
+            "lead_organisation": org.pk,
+            "status": "ongoing",
+            "start_year": "2012",
+            "themes": "youth, outreach",
+            "context": "Young people *at risk*.",
+        }
+    )
     data.setlist("regions", [str(region.pk)])
     data.setlist("target_groups", [str(group.pk)])
-    data.update({
-        "budgets-TOTAL_FORMS": "1", "budgets-0-amount": "2500000", "budgets-0-currency": "eur",
-        "budgets-0-period": "2014", "budgets-0-ORDER": "1", "budgets-0-id": "",
-        "outcomes-TOTAL_FORMS": "1", "outcomes-0-label": "Young people reached",
-        "outcomes-0-value": "1400", "outcomes-0-unit": "youths", "outcomes-0-ORDER": "1",
-        "outcomes-0-id": "",
-    })
+    data.update(
+        {
+            "budgets-TOTAL_FORMS": "1",
+            "budgets-0-amount": "2500000",
+            "budgets-0-currency": "eur",
+            "budgets-0-period": "2014",
+            "budgets-0-ORDER": "1",
+            "budgets-0-id": "",
+            "outcomes-TOTAL_FORMS": "1",
+            "outcomes-0-label": "Young people reached",
+            "outcomes-0-value": "1400",
+            "outcomes-0-unit": "youths",
+            "outcomes-0-ORDER": "1",
+            "outcomes-0-id": "",
+        }
+    )
     response = admin_client.post(add_url, data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     page = PracticePage.objects.get(slug="vamos")
@@ -65,13 +84,22 @@ def test_invalid_practice_keeps_what_was_typed(admin_client, practice_index):
     country = CountryFactory(code="FI", name="Finland")
     other = CountryFactory(code="SE", name="Sweden")
     region = RegionFactory(country=other, name="Skåne")
-    add_url = reverse("wagtailadmin_pages:add", args=["practices", "practicepage", practice_index.pk])
+    add_url = reverse(
+        "wagtailadmin_pages:add", args=["practices", "practicepage", practice_index.pk]
+    )
     data = form_data(admin_client, add_url)
-    data.update({
-        "title": "Half-typed practice", "slug": "half", "summary": "Something typed.",
-        "country": country.pk, "lead_organisation": OrganisationFactory(country=country).pk,
-        "start_year": "2015", "end_year": "2010", "context": "Long context kept.",
-    })
+    data.update(
+        {
+            "title": "Half-typed practice",
+            "slug": "half",
+            "summary": "Something typed.",
+            "country": country.pk,
+            "lead_organisation": OrganisationFactory(country=country).pk,
+            "start_year": "2015",
+            "end_year": "2010",
+            "context": "Long context kept.",
+        }
+    )
     data.setlist("regions", [str(region.pk)])
     response = admin_client.post(add_url, data)
     assert response.status_code == 200
@@ -94,7 +122,9 @@ def test_simple_snippets_create_and_edit(admin_client, model, fields, edit_field
     add_url = reverse(f"wagtailsnippets_{opts.app_label}_{opts.model_name}:add")
     response = admin_client.post(add_url, fields)
     assert response.status_code == 302, response.content.decode()[:2000]
-    obj = model.objects.get(**{edit_field: fields[edit_field] if model is not Country else "Portugal"})
+    obj = model.objects.get(
+        **{edit_field: fields[edit_field] if model is not Country else "Portugal"}
+    )
     edit_url = reverse(f"wagtailsnippets_{opts.app_label}_{opts.model_name}:edit", args=[obj.pk])
     assert admin_client.post(edit_url, {**fields, edit_field: edit_value}).status_code == 302
     obj.refresh_from_db()
@@ -104,27 +134,63 @@ def test_simple_snippets_create_and_edit(admin_client, model, fields, edit_field
 def test_region_organisation_and_project_snippets(admin_client):
     spain = CountryFactory(code="ES", name="Spain")
     prefix = "wagtailsnippets_portal_"
-    assert admin_client.post(reverse(prefix + "region:add"), {
-        "name": "Castilla y León", "slug": "castilla-y-leon", "nuts_code": "ES41", "country": spain.pk,
-    }).status_code == 302
+    assert (
+        admin_client.post(
+            reverse(prefix + "region:add"),
+            {
+                "name": "Castilla y León",
+                "slug": "castilla-y-leon",
+                "nuts_code": "ES41",
+                "country": spain.pk,
+            },
+        ).status_code
+        == 302
+    )
     region = Region.objects.get(slug="castilla-y-leon")
-    assert admin_client.post(reverse(prefix + "organisation:add"), {
-        "name": "Junta de Castilla y León", "organisation_type": "public-authority",
-        "country": spain.pk, "region": region.pk, "website": "https://example.org",
-    }).status_code == 302
+    assert (
+        admin_client.post(
+            reverse(prefix + "organisation:add"),
+            {
+                "name": "Junta de Castilla y León",
+                "organisation_type": "public-authority",
+                "country": spain.pk,
+                "region": region.pk,
+                "website": "https://example.org",
+            },
+        ).status_code
+        == 302
+    )
     org = Organisation.objects.get(name="Junta de Castilla y León")
-    response = admin_client.post(reverse(prefix + "cooperationproject:add"), {
-        "acronym": "PACT", "slug": "pact", "name": "ProActive Case-based Targeted model",
-        "programme": "easi", "countries": [spain.pk], "partners": [org.pk],
-        "start_date": "2018-01-01", "end_date": "2017-01-01",
-    })
+    response = admin_client.post(
+        reverse(prefix + "cooperationproject:add"),
+        {
+            "acronym": "PACT",
+            "slug": "pact",
+            "name": "ProActive Case-based Targeted model",
+            "programme": "easi",
+            "countries": [spain.pk],
+            "partners": [org.pk],
+            "start_date": "2018-01-01",
+            "end_date": "2017-01-01",
+        },
+    )
     assert response.status_code == 200  # end before start is refused, typed values kept
     assert "The end date must not be before the start date." in response.content.decode()
     assert "ProActive Case-based Targeted model" in response.content.decode()
-    assert admin_client.post(reverse(prefix + "cooperationproject:add"), {
-        "acronym": "PACT", "slug": "pact", "name": "ProActive Case-based Targeted model",
-        "programme": "easi", "countries": [spain.pk], "partners": [org.pk],
-    }).status_code == 302
+    assert (
+        admin_client.post(
+            reverse(prefix + "cooperationproject:add"),
+            {
+                "acronym": "PACT",
+                "slug": "pact",
+                "name": "ProActive Case-based Targeted model",
+                "programme": "easi",
+                "countries": [spain.pk],
+                "partners": [org.pk],
+            },
+        ).status_code
+        == 302
+    )
     assert list(CooperationProject.objects.get().partners.all()) == [org]
 
 

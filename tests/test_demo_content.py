@@ -17,15 +17,24 @@ SEED_FACTS = {
     "randers-adhd-employment": ("DK", "unemployed-people", None, (150, "full programme")),
     "urban-health-centres-2-0": ("NL", "older-people", None, (275, "over 75")),
     "vamos-youth-programme": ("FI", "young-people-neet", (2500000, "EUR"), (1400, "Young people")),
-    "siil-integrated-work-inclusion": ("IT", "people-with-disabilities", (879735, "EUR"), (360, "")),
+    "siil-integrated-work-inclusion": (
+        "IT",
+        "people-with-disabilities",
+        (879735, "EUR"),
+        (360, ""),
+    ),
     "food-banks-social-inclusion": ("IT", "people-at-risk-of-poverty", None, (256, "Food Banks")),
     "keck-learning-to-learn": ("AT", "women", (Decimal("228868.52"), "EUR"), None),
     "social-caretaker-milan": ("IT", "older-people", (4200000, "EUR"), (150, "caretakers")),
     "red-incluye": ("ES", "social-service-professionals", None, None),
     "reflex": ("FR", "working-poor", None, (15, "CCAS")),
     "integrated-community-centers": ("RO", "roma-communities", (797563, "EUR"), (2238, "")),
-    "pact-proactive-social-inclusion": ("ES", "minimum-income-recipients",
-                                        (Decimal("2779057.63"), "EUR"), (4, "Pilot locations")),
+    "pact-proactive-social-inclusion": (
+        "ES",
+        "minimum-income-recipients",
+        (Decimal("2779057.63"), "EUR"),
+        (4, "Pilot locations"),
+    ),
 }
 
 

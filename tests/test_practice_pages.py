@@ -18,8 +18,13 @@ def _practices(index, n):
     project = CooperationProjectFactory()
     for i in range(n):
         make_practice(
-            index, title=f"Practice {i}", country=country, regions=[region], project=project,
-            target_groups=[group], themes=["housing", "employment"],
+            index,
+            title=f"Practice {i}",
+            country=country,
+            regions=[region],
+            project=project,
+            target_groups=[group],
+            themes=["housing", "employment"],
             budgets=[{"amount": Decimal(1000 * (i + 1)), "currency": "EUR"}],
         )
 
@@ -54,14 +59,26 @@ def test_index_paginates_and_survives_bad_page_numbers(client, practice_index, s
 
 def test_practice_page_shows_the_record(client, practice_index):
     page = make_practice(
-        practice_index, title="Vamos", start_year=2012, status="ongoing",
+        practice_index,
+        title="Vamos",
+        start_year=2012,
+        status="ongoing",
         budgets=[{"amount": Decimal("2500000"), "currency": "EUR", "period": "2014"}],
         outcomes=[{"label": "Young people reached", "value": Decimal(1400), "unit": "youths"}],
-        context="Young people *at risk*.", practice="Outreach work.",
+        context="Young people *at risk*.",
+        practice="Outreach work.",
     )
     html = client.get(page.url).content.decode()
-    for text in ["Vamos", "2,500,000 EUR", "1,400", "Young people reached", "<em>at risk</em>",
-                 "2012–", "ongoing", "print.css"]:
+    for text in [
+        "Vamos",
+        "2,500,000 EUR",
+        "1,400",
+        "Young people reached",
+        "<em>at risk</em>",
+        "2012–",
+        "ongoing",
+        "print.css",
+    ]:
         assert text in html, text
 
 
@@ -110,8 +127,9 @@ def test_region_and_project_pages_list_their_practices(client, practice_index):
     country = CountryFactory(code="IT", name="Italy")
     region = RegionFactory(country=country, name="Lombardia", slug="lombardia")
     project = CooperationProjectFactory(acronym="NEAR", slug="near")
-    make_practice(practice_index, title="Social caretaker", country=country, regions=[region],
-                  project=project)
+    make_practice(
+        practice_index, title="Social caretaker", country=country, regions=[region], project=project
+    )
     assert "Social caretaker" in client.get("/regions/lombardia/").content.decode()
     assert "Social caretaker" in client.get("/projects/near/").content.decode()
     assert "Lombardia" in client.get("/regions/").content.decode()
