@@ -12,7 +12,9 @@ def _published():
 
 @hooks.register("portal_home_context")
 def newest_practices(request, context):
-    practices = list(_published().order_by("-first_published_at", "title").with_card_data()[:HOME_NEWEST])
+    practices = list(
+        _published().order_by("-first_published_at", "title").with_card_data()[:HOME_NEWEST]
+    )
     context["home_sections"].append(
         {
             "title": _("Newest practices"),
@@ -61,12 +63,16 @@ def load_demo_practices(home):
     from .models import PracticeIndexPage
 
     index = ensure_child_page(
-        home, PracticeIndexPage, title="Good practices", slug="practices",
+        home,
+        PracticeIndexPage,
+        title="Good practices",
+        slug="practices",
         intro="Good practices in social inclusion, documented by the organisations that run them.",
     )
     try:
         result = import_practices(
-            read_sources([settings.BASE_DIR / "fixtures" / "practices"]), publish=True,
+            read_sources([settings.BASE_DIR / "fixtures" / "practices"]),
+            publish=True,
             index_page=index,
         )
     except ImportFailed as exc:
@@ -75,3 +81,10 @@ def load_demo_practices(home):
         f"Practices: {len(result.created)} created, {len(result.updated)} updated, "
         f"{len(result.unchanged)} unchanged"
     )
+
+
+@hooks.register("register_search_type")
+def practice_search_type():
+    from .search_documents import practice_search_type
+
+    return practice_search_type()
