@@ -27,12 +27,11 @@ SORTS = {
 
 # Words that carry no meaning on their own; dropped from the required words (phrases keep
 # them). PostgreSQL's and Elasticsearch's English analysers drop the same kind of words.
-STOPWORDS = frozenset(
-    (
-        "a an and are as at be but by for from has have in into is it its of on or that the "
-        "their there these they this to was were will with"
-    ).split()
+_STOPWORDS_TEXT = (
+    "a an and are as at be but by for from has have in into is it its of on or that the "
+    "their there these they this to was were will with"
 )
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')

@@ -210,10 +210,11 @@ class EmbeddedEngine(SearchEngine):
 
         labels = {key: t.label for key, t in search_types().items()}
         with transaction.atomic():
+            by_type = {}
             for document in documents:
-                IndexedDocument.objects.filter(
-                    doc_type=document.type, object_id=document.object_id
-                ).delete()
+                by_type.setdefault(document.type, []).append(document.object_id)
+            for doc_type, object_ids in by_type.items():
+                self.remove_documents(doc_type, object_ids)
             self._insert(documents, labels)
 
     def remove_documents(self, doc_type, object_ids):
