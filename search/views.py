@@ -1,12 +1,13 @@
 """/search/: the public faceted search. Everything the page shows is in its URL."""
 
+from django.conf import settings
 from django.http import QueryDict
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from .engines import get_engine
 from .facets import FACET_KEYS
-from .query import SORTS, SearchQuery
+from .query import PER_PAGE, SORTS, SearchQuery
 
 FACETS_SHOWN = 8
 
@@ -39,7 +40,9 @@ def _toggled(filters, key, value):
 
 
 def search(request):
-    query = SearchQuery.from_params(request.GET)
+    query = SearchQuery.from_params(
+        request.GET, per_page=getattr(settings, "PORTAL_SEARCH_PAGE_SIZE", PER_PAGE)
+    )
     results = get_engine().search(query)
     query = results.query  # the engine may have moved a page number past the end back
     # Keep the sort the visitor asked for in links only when it is not the default.
