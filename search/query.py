@@ -34,6 +34,8 @@ _STOPWORDS_TEXT = (
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
+# Control characters (NUL among them, which PostgreSQL refuses) never mean anything here.
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
 
@@ -109,7 +111,7 @@ class SearchQuery:
     per_page: int = PER_PAGE
 
     def __post_init__(self):
-        self.text = (self.text or "")[:MAX_QUERY_LENGTH]
+        self.text = CONTROL_RE.sub(" ", self.text or "")[:MAX_QUERY_LENGTH]
         self.parsed = parse_text(self.text)
         clean = {}
         for key, values in (self.filters or {}).items():
@@ -117,7 +119,7 @@ class SearchQuery:
                 continue
             kept = []
             for value in values:
-                value = str(value).strip()[:MAX_VALUE_LENGTH]
+                value = CONTROL_RE.sub("", str(value)).strip()[:MAX_VALUE_LENGTH]
                 if value and value not in kept and len(kept) < MAX_VALUES_PER_FACET:
                     kept.append(value)
             if kept:

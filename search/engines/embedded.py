@@ -394,7 +394,7 @@ class EmbeddedEngine(SearchEngine):
                 counts.setdefault(facet, []).append((value, label or value, n))
         return counts
 
-    def _labels(self, pairs):
+    def labels(self, pairs):
         if not pairs:
             return {}
         found = {}
@@ -463,49 +463,13 @@ class EmbeddedEngine(SearchEngine):
             query = query.with_page(-(-total // query.per_page))
         hits = self._page(query, query.offset) if total else []
         results = SearchResults(
-            query=query, hits=hits, total=total, facets=self._facet_results(query, counts)
+            query=query, hits=hits, total=total, facets=facet_results(query, counts, self.labels)
         )
         if not total:
-            self._explain_no_hits(results)
+            self.explain_no_hits(results)
         return results
 
-    def _facet_results(self, query, counts):
-        missing = [
-            (key, value)
-            for key, values in query.filters.items()
-            for value in values
-            if key not in RANGE_FACETS and value not in {v for v, _label, _n in counts.get(key, [])}
-        ]
-        labels = self._labels(missing)
-        facets = []
-        for facet in FACETS:
-            selected = query.filters.get(facet.key, [])
-            found = {value: (label, n) for value, label, n in counts.get(facet.key, [])}
-            if facet.key in RANGE_FACETS:
-                values = [
-                    FacetValue(value, str(label), found.get(value, ("", 0))[1], value in selected)
-                    for value, label, _low, _high in RANGE_FACETS[facet.key]
-                    if value in found or value in selected
-                ]
-                # Unknown range values typed into the URL stay visible so they can be removed.
-                known = {v for v, *_rest in RANGE_FACETS[facet.key]}
-                values += [FacetValue(v, v, 0, True) for v in selected if v not in known]
-            else:
-                values = [
-                    FacetValue(value, label, n, value in selected)
-                    for value, (label, n) in found.items()
-                ]
-                values += [
-                    FacetValue(v, labels.get((facet.key, v), v), 0, True)
-                    for v in selected
-                    if v not in found
-                ]
-                values.sort(key=lambda v: (not v.selected, -v.count, v.label.lower()))
-            if values:
-                facets.append(FacetResult(facet.key, str(facet.label), values))
-        return facets
-
-    def _explain_no_hits(self, results):
+    def explain_no_hits(self, results):
         """Spelling suggestions and what dropping one word or one filter would give."""
         query = results.query
         parsed = query.parsed
@@ -557,6 +521,45 @@ class EmbeddedEngine(SearchEngine):
                         "count": n,
                     }
                 )
+
+
+def facet_results(query, counts, labels_for):
+    """FacetResults from {facet: [(value, label, count)]}: ranges in bucket order, terms by
+    count; selected values always listed (at zero if need be), unknown ones included."""
+    missing = [
+        (key, value)
+        for key, values in query.filters.items()
+        for value in values
+        if key not in RANGE_FACETS and value not in {v for v, _label, _n in counts.get(key, [])}
+    ]
+    labels = labels_for(missing)
+    facets = []
+    for facet in FACETS:
+        selected = query.filters.get(facet.key, [])
+        found = {value: (label, n) for value, label, n in counts.get(facet.key, [])}
+        if facet.key in RANGE_FACETS:
+            values = [
+                FacetValue(value, str(label), found.get(value, ("", 0))[1], value in selected)
+                for value, label, _low, _high in RANGE_FACETS[facet.key]
+                if value in found or value in selected
+            ]
+            # Unknown range values typed into the URL stay visible so they can be removed.
+            known = {v for v, *_rest in RANGE_FACETS[facet.key]}
+            values += [FacetValue(v, v, 0, True) for v in selected if v not in known]
+        else:
+            values = [
+                FacetValue(value, label, n, value in selected)
+                for value, (label, n) in found.items()
+            ]
+            values += [
+                FacetValue(v, labels.get((facet.key, v), v), 0, True)
+                for v in selected
+                if v not in found
+            ]
+            values.sort(key=lambda v: (not v.selected, -v.count, v.label.lower()))
+        if values:
+            facets.append(FacetResult(facet.key, str(facet.label), values))
+    return facets
 
 
 def _replace_word(text, word, better):
