@@ -81,3 +81,10 @@ def load_demo_practices(home):
         f"Practices: {len(result.created)} created, {len(result.updated)} updated, "
         f"{len(result.unchanged)} unchanged"
     )
+
+
+@hooks.register("register_search_type")
+def practice_search_type():
+    from .search_documents import practice_search_type
+
+    return practice_search_type()

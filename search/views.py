@@ -1,6 +1,117 @@
+"""/search/: the public faceted search. Everything the page shows is in its URL."""
+
+from django.conf import settings
+from django.http import QueryDict
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from .engines import get_engine
+from .facets import FACET_KEYS
+from .query import PER_PAGE, SORTS, SearchQuery
+
+FACETS_SHOWN = 8
+
+
+def _url(text="", filters=None, sort="", page=None):
+    params = QueryDict(mutable=True)
+    if text:
+        params["q"] = text
+    for key in FACET_KEYS:
+        for value in (filters or {}).get(key, []):
+            params.appendlist(key, value)
+    if sort:
+        params["sort"] = sort
+    if page and page > 1:
+        params["page"] = str(page)
+    encoded = params.urlencode()
+    return "?" + encoded if encoded else "?"
+
+
+def _toggled(filters, key, value):
+    values = list(filters.get(key, []))
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    changed = {k: list(v) for k, v in filters.items() if k != key}
+    if values:
+        changed[key] = values
+    return changed
 
 
 def search(request):
-    """Placeholder until the faceted search lands: the header links here."""
-    return TemplateResponse(request, "search/search.html", {"query": request.GET.get("q", "")})
+    query = SearchQuery.from_params(
+        request.GET, per_page=getattr(settings, "PORTAL_SEARCH_PAGE_SIZE", PER_PAGE)
+    )
+    results = get_engine().search(query)
+    query = results.query  # the engine may have moved a page number past the end back
+    # Keep the sort the visitor asked for in links only when it is not the default.
+    sort = request.GET.get("sort", "") if request.GET.get("sort", "") in SORTS else ""
+
+    facets = []
+    selected = []
+    for facet in results.facets:
+        values = []
+        for value in facet.values:
+            item = {
+                "value": value.value,
+                "label": value.label,
+                "count": value.count,
+                "selected": value.selected,
+                "url": _url(query.text, _toggled(query.filters, facet.key, value.value), sort),
+            }
+            values.append(item)
+            if value.selected:
+                selected.append({"facet": facet.label, **item})
+        facets.append(
+            {
+                "key": facet.key,
+                "label": facet.label,
+                "shown": values[:FACETS_SHOWN],
+                "more": values[FACETS_SHOWN:],
+            }
+        )
+    pages = None
+    if results.num_pages > 1:
+        pages = {
+            "number": query.page,
+            "count": results.num_pages,
+            "previous": _url(query.text, query.filters, sort, query.page - 1)
+            if query.page > 1
+            else None,
+            "next": _url(query.text, query.filters, sort, query.page + 1)
+            if query.page < results.num_pages
+            else None,
+        }
+    context = {
+        "query": query,
+        "results": results,
+        "hits": results.hits,
+        "facets": facets,
+        "selected": selected,
+        "clear_url": _url(query.text) if query.filters else None,
+        "clear_query_url": _url("", query.filters, sort) if query.text else None,
+        "sorts": [
+            {"value": key, "label": label, "selected": key == query.sort}
+            for key, label in SORTS.items()
+            if key != "relevance" or query.parsed.required
+        ],
+        "hidden_filters": [(k, v) for k, values in query.filters.items() for v in values],
+        "pages": pages,
+        "first_rank": query.offset + 1,
+        "suggestions": [
+            {"text": text, "url": _url(text, query.filters, sort)} for text in results.suggestions
+        ],
+        "relaxations": [
+            {
+                "label": item["label"],
+                "count": item["count"],
+                "url": _url(item["text"], item["filters"], sort),
+            }
+            for item in results.relaxations
+        ],
+        "page_title": _("Search results for “%(q)s”") % {"q": query.text}
+        if query.text
+        else _("Search"),
+    }
+    return TemplateResponse(request, "search/search.html", context)

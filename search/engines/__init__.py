@@ -1,0 +1,45 @@
+"""Search engines behind one interface. ``get_engine()`` returns the engine chosen by
+``settings.PORTAL_SEARCH_ENGINE``; views and templates never know which one runs."""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+class SearchEngine:
+    """What every engine offers."""
+
+    name = "base"
+
+    def search(self, query):
+        """SearchQuery -> SearchResults (hits of the requested page, total, facets)."""
+        raise NotImplementedError
+
+    def index_documents(self, documents):
+        """Add or replace these SearchDocuments."""
+        raise NotImplementedError
+
+    def remove_documents(self, doc_type, object_ids):
+        raise NotImplementedError
+
+    def rebuild(self, sources, progress=None):
+        """Replace the whole index with the documents from ``sources``: an iterable of
+        (SearchType, total, documents). ``progress(done, total)`` is called as it goes."""
+        raise NotImplementedError
+
+    def document_count(self):
+        raise NotImplementedError
+
+
+@lru_cache(maxsize=4)
+def _engine(path):
+    return import_string(path)()
+
+
+def get_engine():
+    return _engine(settings.PORTAL_SEARCH_ENGINE)
+
+
+def reset_engine_cache():
+    _engine.cache_clear()

@@ -1,0 +1,324 @@
+"""The Elasticsearch engine (chosen when ELASTICSEARCH_URL is set).
+
+A ``Document`` mapping (English analyser on text, keywords for facets, numbers for ranges and
+sorting) and a ``FacetedSearch`` whose post_filter / filtered aggregations give the same
+semantics as the embedded engine: OR within a facet, AND across facets, each facet counted
+with the other facets' selections applied. Rebuilds fill a new index and swap an alias.
+If Elasticsearch cannot be reached while searching, the embedded engine answers (the
+embedded index is always kept up to date too), the page says so and the error is logged.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from elasticsearch import Elasticsearch, helpers
+from elasticsearch.dsl import (
+    Date,
+    Document,
+    Double,
+    FacetedSearch,
+    Index,
+    Integer,
+    Keyword,
+    Long,
+    Object,
+    RangeFacet,
+    TermsFacet,
+    Text,
+)
+from elasticsearch.dsl.query import MatchNone
+from elasticsearch.exceptions import ApiError, TransportError
+
+from ..facets import BUDGET_BANDS, RANGE_FACETS, START_RANGES, document_facets
+from ..models import FacetLabel
+from ..query import Hit, SearchResults
+from . import SearchEngine
+from .embedded import MARK_END, MARK_START, EmbeddedEngine, facet_results
+
+logger = logging.getLogger("search")
+
+TEXT_FIELDS = ["title^10", "summary^5", "names^3", "body"]
+TERMS_FACETS = {
+    "type": "doc_type",
+    "country": "country",
+    "region": "region",
+    "theme": "theme",
+    "target_group": "target_group",
+    "project": "project",
+    "programme": "programme",
+    "status": "status",
+}
+REQUEST_TIMEOUT = 5
+SNIPPET_CHARS = 240
+
+
+class PortalDocument(Document):
+    doc_type = Keyword()
+    object_id = Long()
+    title = Text(analyzer="english")
+    summary = Text(analyzer="english")
+    names = Text(analyzer="english")
+    body = Text(analyzer="english")
+    url = Keyword(index=False)
+    budget_eur = Double()
+    start_year = Integer()
+    published_at = Date()
+    display = Object(enabled=False)
+    country = Keyword()
+    region = Keyword()
+    theme = Keyword()
+    target_group = Keyword()
+    project = Keyword()
+    programme = Keyword()
+    status = Keyword()
+
+
+class _Ranges(RangeFacet):
+    """A RangeFacet where an unknown bucket name (typed into a URL) matches nothing."""
+
+    def get_value_filter(self, filter_value):
+        if filter_value not in self._ranges:
+            return MatchNone()
+        return super().get_value_filter(filter_value)
+
+
+def _ranges(buckets):
+    return [(value, (low, high)) for value, _label, low, high in buckets]
+
+
+class PortalFacetedSearch(FacetedSearch):
+    fields = TEXT_FIELDS
+
+    def __init__(self, query, index, using, facet_sizes):
+        self.index = index
+        self.using = using
+        self.facets = {
+            key: TermsFacet(field=field, size=max(1, facet_sizes.get(key, 0)))
+            for key, field in TERMS_FACETS.items()
+        }
+        self.facets["budget"] = _Ranges(field="budget_eur", ranges=_ranges(BUDGET_BANDS))
+        self.facets["start"] = _Ranges(field="start_year", ranges=_ranges(START_RANGES))
+        self.portal_query = query
+        sort = {
+            "relevance": ["_score", {"published_at": {"order": "desc"}}],
+            "newest": [{"published_at": {"order": "desc", "missing": "_last"}}],
+            "budget": [{"budget_eur": {"order": "desc", "missing": "_last"}}],
+            "start_year": [{"start_year": {"order": "desc", "missing": "_last"}}],
+        }[query.sort]
+        super().__init__(query.parsed.canonical(), dict(query.filters), sort)
+
+    def query(self, search, query):
+        if not query:
+            return search
+        # The canonical form holds words, "phrases" and -exclusions only; the flags keep
+        # simple_query_string from reading anything else as an operator.
+        return search.query(
+            "simple_query_string",
+            query=query,
+            fields=self.fields,
+            default_operator="and",
+            flags="PHRASE|NOT|WHITESPACE",
+        )
+
+    def highlight(self, search):
+        return (
+            search.highlight_options(pre_tags=[MARK_START], post_tags=[MARK_END], encoder="default")
+            .highlight("title", number_of_fragments=0)
+            .highlight("summary", number_of_fragments=0)
+            .highlight("body", fragment_size=SNIPPET_CHARS, number_of_fragments=1)
+        )
+
+    def search(self):
+        search = super().search()
+        return search.extra(track_total_hits=True).source(
+            ["doc_type", "object_id", "title", "url", "display", "summary"]
+        )
+
+
+def _marked(text):
+    return mark_safe(escape(text or "").replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))  # noqa: S308
+
+
+class ElasticsearchEngine(SearchEngine):
+    name = "elasticsearch"
+
+    def __init__(self, url=None, index=None):
+        self.url = url or settings.ELASTICSEARCH_URL
+        self.alias = index or settings.ELASTICSEARCH_INDEX
+        self.client = Elasticsearch(self.url, request_timeout=REQUEST_TIMEOUT)
+        self.fallback = EmbeddedEngine()
+
+    # Requests -----------------------------------------------------------------------------
+
+    def facet_sizes(self):
+        """Terms aggregations sized to the number of distinct values of each facet."""
+        sizes = dict(FacetLabel.objects.values_list("facet").annotate(n=Count("id")).order_by())
+        return {key: sizes.get(key, 0) + 1 for key in TERMS_FACETS}
+
+    def build_search(self, query, facet_sizes=None):
+        faceted = PortalFacetedSearch(
+            query, self.alias, self.client, facet_sizes or self.facet_sizes()
+        )
+        return faceted[query.offset : query.offset + query.per_page]
+
+    def search(self, query):
+        try:
+            faceted = self.build_search(query)
+            response = faceted.execute()
+            total = response.hits.total.value
+            if total and query.offset >= total:
+                query = query.with_page(-(-total // query.per_page))
+                faceted = self.build_search(query)
+                response = faceted.execute()
+            return self.parse(query, response)
+        except (TransportError, ApiError):
+            logger.exception("Elasticsearch search failed; answering from the embedded index")
+            results = self.fallback.search(query)
+            results.notice = _(
+                "The full search service is unavailable at the moment; these results come "
+                "from the basic search."
+            )
+            return results
+
+    def parse(self, query, response):
+        """A FacetedResponse into the engine-independent SearchResults."""
+        counts = {}
+        for key, values in response.facets.to_dict().items():
+            counts[key] = [(value, None, n) for value, n, _selected in values if n]
+        labels = {
+            (facet, value): label
+            for facet, value, label in FacetLabel.objects.filter(
+                facet__in=[k for k in counts if k not in RANGE_FACETS],
+                value__in={v for values in counts.values() for v, _l, _n in values},
+            ).values_list("facet", "value", "label")
+        }
+        counts = {
+            key: [(v, labels.get((key, v), v), n) for v, _l, n in values]
+            for key, values in counts.items()
+        }
+        hits = []
+        for hit in response.hits:
+            highlight = hit.meta.to_dict().get("highlight", {})
+            summary = (highlight.get("summary") or [None])[0]
+            body = (highlight.get("body") or [None])[0]
+            if summary:
+                snippet = summary
+            elif body:
+                snippet = "…" + body + "…"
+            else:
+                words = (hit.summary or "").split()
+                snippet = " ".join(words[:40]) + (" …" if len(words) > 40 else "")
+            title = (highlight.get("title") or [hit.title])[0]
+            hits.append(
+                Hit(
+                    type=hit.doc_type,
+                    object_id=hit.object_id,
+                    title=hit.title,
+                    url=hit.url,
+                    title_html=_marked(title),
+                    snippet_html=_marked(snippet),
+                    display=hit.display.to_dict() if hasattr(hit, "display") else {},
+                    score=hit.meta.score,
+                )
+            )
+        total = response.hits.total.value
+        results = SearchResults(
+            query=query,
+            hits=hits,
+            total=total,
+            facets=facet_results(query, counts, self.fallback.labels),
+        )
+        if not total:
+            # Same data in the embedded index: let it explain which word or filter to drop.
+            self.fallback.explain_no_hits(results)
+        return results
+
+    # Writing ------------------------------------------------------------------------------
+
+    @staticmethod
+    def source(document, type_label=""):
+        body = {
+            "doc_type": document.type,
+            "object_id": document.object_id,
+            "title": document.title,
+            "summary": document.summary,
+            "names": " · ".join(str(n) for n in document.names),
+            "body": document.body,
+            "url": document.url,
+            "budget_eur": document.budget_eur,
+            "start_year": document.start_year,
+            "published_at": document.published_at.isoformat() if document.published_at else None,
+            "display": document.display,
+        }
+        for facet, value, _label in document_facets(document, type_label):
+            if facet in TERMS_FACETS and facet != "type":
+                body.setdefault(facet, []).append(value)
+        return body
+
+    def _actions(self, index, documents):
+        for document in documents:
+            yield {
+                "_op_type": "index",
+                "_index": index,
+                "_id": document.key,
+                "_source": self.source(document),
+            }
+
+    def index_documents(self, documents):
+        helpers.bulk(self.client, self._actions(self.alias, documents), refresh="wait_for")
+
+    def remove_documents(self, doc_type, object_ids):
+        actions = [
+            {"_op_type": "delete", "_index": self.alias, "_id": f"{doc_type}:{pk}"}
+            for pk in object_ids
+        ]
+        helpers.bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
+
+    def new_index(self):
+        name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 10**6}"
+        index = Index(name, using=self.client)
+        index.document(PortalDocument)
+        index.settings(number_of_shards=1, number_of_replicas=0)
+        return index
+
+    def rebuild(self, sources, progress=None):
+        """Fill a fresh index, then move the alias to it in one step: searches keep using
+        the old index until the new one is complete."""
+        index = self.new_index()
+        index.create()
+        sources = list(sources)
+        grand_total = sum(count for _t, count, _d in sources)
+        done = 0
+
+        def documents():
+            nonlocal done
+            for _search_type, _count, docs in sources:
+                for document in docs:
+                    done += 1
+                    if progress and done % 500 == 0:
+                        progress(done, grand_total)
+                    yield document
+
+        helpers.bulk(self.client, self._actions(index._name, documents()), chunk_size=500)
+        self.client.indices.refresh(index=index._name)
+        old = list(self.client.indices.get_alias(name=self.alias, ignore_unavailable=True))
+        actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
+        actions.append({"add": {"index": index._name, "alias": self.alias}})
+        self.client.indices.update_aliases(actions=actions)
+        for name in old:
+            self.client.indices.delete(index=name)
+        if progress:
+            progress(done, grand_total)
+        return done
+
+    def delete_index(self):
+        for name in list(self.client.indices.get_alias(name=self.alias, ignore_unavailable=True)):
+            self.client.indices.delete(index=name)
+
+    def document_count(self):
+        return self.client.count(index=self.alias)["count"]

@@ -1,0 +1,568 @@
+# SQL here is assembled from constants (table names, weights, placeholders); every value that
+# comes from a visitor is passed as a query parameter.
+# ruff: noqa: S608
+"""The embedded engine: full text and facets in the site's own database.
+
+SQLite: FTS5 (porter stemming) ranked by bm25 with per-column weights.
+PostgreSQL: a weighted tsvector column with a GIN index, websearch_to_tsquery, ts_rank_cd.
+Facet counts on both come from one statement over the narrow (document, facet, value)
+table, each facet counted with every *other* facet's selection applied.
+"""
+
+import difflib
+import json
+import logging
+import sqlite3
+from contextlib import closing
+from functools import lru_cache
+
+from django.db import connection, transaction
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from ..facets import FACETS, RANGE_FACETS, document_facets
+from ..models import FacetLabel, IndexedDocument, IndexedFacetValue, VocabularyWord
+from ..query import WORD_RE, FacetResult, FacetValue, Hit, SearchResults
+from . import SearchEngine
+
+logger = logging.getLogger("search")
+
+FACET_VALUES_TABLE = IndexedFacetValue._meta.db_table
+DOCUMENTS_TABLE = IndexedDocument._meta.db_table
+LABELS_TABLE = FacetLabel._meta.db_table
+
+# Column weights: title, summary, names (organisations, places, themes), body.
+SQLITE_WEIGHTS = (10.0, 5.0, 3.0, 1.0)
+# ts_rank_cd takes {D, C, B, A}: body, names, summary, title.
+POSTGRES_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
+SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
+MARK_START, MARK_END = "\x02", "\x03"
+SNIPPET_WORDS = 40
+
+SQLITE_TRIGGERS = [
+    """CREATE TRIGGER search_doc_ai AFTER INSERT ON search_indexeddocument BEGIN
+        INSERT INTO search_fts(rowid, title, summary, names, body)
+        VALUES (new.id, new.title, new.summary, new.names, new.body);
+    END""",
+    """CREATE TRIGGER search_doc_ad AFTER DELETE ON search_indexeddocument BEGIN
+        INSERT INTO search_fts(search_fts, rowid, title, summary, names, body)
+        VALUES ('delete', old.id, old.title, old.summary, old.names, old.body);
+    END""",
+]
+
+
+def _marked_html(text):
+    """Escape everything, then turn the engine's match markers into <mark> elements."""
+    html = escape(text or "").replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped above
+
+
+# The original Porter stemmer FTS5 ships splits some word families ("employ" -> "emploi" but
+# "employment" -> "employ"), so a single word also matches the forms built from its root.
+ROOT_SUFFIXES = ("ment", "ing", "ed", "s")
+FORM_SUFFIXES = ("s", "ed", "ing", "ment")
+
+
+def word_forms(word):
+    """The word plus inflected forms of its root, e.g. employ -> employs, employed,
+    employing, employment. The root alone is not added ("caring" must not find "car")."""
+    forms = [word]
+    roots = {word}
+    for suffix in ROOT_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            roots.add(word[: -len(suffix)])
+    for root in sorted(roots):
+        for suffix in FORM_SUFFIXES:
+            if root + suffix not in forms and not (root != word and suffix == "s"):
+                forms.append(root + suffix)
+    return forms
+
+
+@lru_cache(maxsize=4096)
+def distinct_stems(forms):
+    """The forms, keeping one per Porter stem (so no stem counts twice in bm25). Asks an
+    in-memory FTS5 table with the index's tokenizer, so the stems are exactly the index's."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.execute(f"CREATE VIRTUAL TABLE t USING fts5(w, tokenize='{SQLITE_TOKENIZER}')")
+        db.executemany("INSERT INTO t(rowid, w) VALUES (?, ?)", list(enumerate(forms, 1)))
+        db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        stems = dict(db.execute("SELECT doc, term FROM v"))
+    kept, seen = [], set()
+    for number, form in enumerate(forms, 1):
+        stem = stems.get(number, form)
+        if stem not in seen:
+            seen.add(stem)
+            kept.append(form)
+    return tuple(kept)
+
+
+def _fts5_string(term):
+    # Terms hold \w characters only (see query.parse_text), so quoting is always safe.
+    if term.is_phrase:
+        return '"' + " ".join(term.words) + '"'
+    forms = (
+        distinct_stems(tuple(word_forms(term.words[0]))) if term.words[0].isalpha() else term.words
+    )
+    if len(forms) == 1:
+        return f'"{forms[0]}"'
+    return "(" + " OR ".join(f'"{form}"' for form in forms) + ")"
+
+
+def _truncate_words(text, count=SNIPPET_WORDS):
+    words = (text or "").split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+class _Dialect:
+    """Full-text SQL for one database."""
+
+    def match(self, parsed):
+        """(sql, params) selecting (id, score) of matching documents, lower score first."""
+        raise NotImplementedError
+
+    def snippets(self, parsed, ids):
+        """{id: (title, summary snippet, body snippet)} with match markers."""
+        raise NotImplementedError
+
+
+class _SQLite(_Dialect):
+    def match(self, parsed):
+        if parsed.required:
+            expression = " AND ".join(_fts5_string(t) for t in parsed.required)
+            for term in parsed.excluded:
+                expression += " NOT " + _fts5_string(term)
+            weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+            return (
+                f"SELECT rowid AS id, bm25(search_fts, {weights}) AS score "
+                "FROM search_fts WHERE search_fts MATCH %s",
+                [expression],
+            )
+        expression = " OR ".join(_fts5_string(t) for t in parsed.excluded)
+        return (
+            f"SELECT id, 0.0 AS score FROM {DOCUMENTS_TABLE} WHERE id NOT IN "
+            "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+            [expression],
+        )
+
+    def snippets(self, parsed, ids):
+        if not parsed.required or not ids:
+            return {}
+        expression = " AND ".join(_fts5_string(t) for t in parsed.required)
+        marks = f"'{MARK_START}', '{MARK_END}'"
+        placeholders = ", ".join(["%s"] * len(ids))
+        sql = (
+            f"SELECT rowid, highlight(search_fts, 0, {marks}), "
+            f"snippet(search_fts, 1, {marks}, '…', {SNIPPET_WORDS}), "
+            f"snippet(search_fts, 3, {marks}, '…', {SNIPPET_WORDS}) "
+            f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, *ids])
+            return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+class _Postgres(_Dialect):
+    def match(self, parsed):
+        # websearch_to_tsquery reads the canonical form (words, "phrases", -exclusions); a
+        # query of stop words only gives an empty tsquery, which matches everything here.
+        return (
+            f"SELECT id, -ts_rank_cd('{POSTGRES_WEIGHTS}'::float4[], search_vector, q, 1) "
+            f"AS score FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
+            "WHERE numnode(q) = 0 OR search_vector @@ q",
+            [parsed.canonical()],
+        )
+
+    def snippets(self, parsed, ids):
+        if not parsed.required or not ids:
+            return {}
+        options = (
+            f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, '
+            'MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        placeholders = ", ".join(["%s"] * len(ids))
+        sql = (
+            "SELECT id, "
+            f"ts_headline('english', title, q, 'StartSel=\"{MARK_START}\", "
+            f'StopSel="{MARK_END}", HighlightAll=true\'), '
+            "ts_headline('english', summary, q, %s), ts_headline('english', body, q, %s) "
+            f"FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
+            f"WHERE id IN ({placeholders})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [options, options, parsed.canonical(), *ids])
+            return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+class EmbeddedEngine(SearchEngine):
+    name = "embedded"
+
+    def _dialect(self):
+        return _Postgres() if connection.vendor == "postgresql" else _SQLite()
+
+    # Writing ------------------------------------------------------------------------------
+
+    def index_documents(self, documents):
+        documents = list(documents)
+        if not documents:
+            return
+        from ..registry import search_types
+
+        labels = {key: t.label for key, t in search_types().items()}
+        with transaction.atomic():
+            by_type = {}
+            for document in documents:
+                by_type.setdefault(document.type, []).append(document.object_id)
+            for doc_type, object_ids in by_type.items():
+                self.remove_documents(doc_type, object_ids)
+            self._insert(documents, labels)
+
+    def remove_documents(self, doc_type, object_ids):
+        object_ids = list(object_ids)
+        if not object_ids:
+            return
+        with transaction.atomic():
+            ids = list(
+                IndexedDocument.objects.filter(
+                    doc_type=doc_type, object_id__in=object_ids
+                ).values_list("id", flat=True)
+            )
+            IndexedFacetValue.objects.filter(document_id__in=ids).delete()
+            IndexedDocument.objects.filter(id__in=ids).delete()
+
+    def _insert(self, documents, type_labels):
+        rows = IndexedDocument.objects.bulk_create(
+            [
+                IndexedDocument(
+                    doc_type=d.type,
+                    object_id=d.object_id,
+                    title=d.title,
+                    summary=d.summary or "",
+                    names=" · ".join(str(n) for n in d.names),
+                    body=d.body or "",
+                    url=d.url[:500],
+                    budget_eur=d.budget_eur,
+                    start_year=d.start_year,
+                    published_at=d.published_at,
+                    display=d.display,
+                )
+                for d in documents
+            ]
+        )
+        if any(row.pk is None for row in rows):  # databases without RETURNING
+            keys = {(d.type, d.object_id) for d in documents}
+            found = {
+                (t, o): pk
+                for pk, t, o in IndexedDocument.objects.filter(
+                    object_id__in=[k[1] for k in keys]
+                ).values_list("id", "doc_type", "object_id")
+            }
+            for row in rows:
+                row.pk = found[(row.doc_type, row.object_id)]
+        # Stale facet rows of a replaced document (same id reused is impossible, but a
+        # crashed earlier write could have left some): clear before adding.
+        IndexedFacetValue.objects.filter(document_id__in=[r.pk for r in rows]).delete()
+        values, labels, words = [], {}, set()
+        for row, document in zip(rows, documents, strict=True):
+            for facet, value, label in document_facets(
+                document, type_labels.get(document.type, document.type)
+            ):
+                values.append(IndexedFacetValue(document_id=row.pk, facet=facet, value=value))
+                labels[(facet, value)] = label
+            for text in (document.title, document.summary, " ".join(map(str, document.names))):
+                words.update(w for w in WORD_RE.findall((text or "").lower()) if 3 <= len(w) <= 60)
+        IndexedFacetValue.objects.bulk_create(values, batch_size=2000)
+        FacetLabel.objects.bulk_create(
+            [FacetLabel(facet=f, value=v, label=label[:255]) for (f, v), label in labels.items()],
+            update_conflicts=True,
+            unique_fields=["facet", "value"],
+            update_fields=["label"],
+            batch_size=2000,
+        )
+        VocabularyWord.objects.bulk_create(
+            [VocabularyWord(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=2000
+        )
+
+    def rebuild(self, sources, progress=None):
+        """Replace everything in one transaction: readers see the old index until the end."""
+        total = 0
+        with transaction.atomic():
+            sqlite = connection.vendor == "sqlite"
+            with connection.cursor() as cursor:
+                if sqlite:
+                    # Bulk path: no per-row trigger work; FTS5 rebuilds from the table at the end.
+                    cursor.execute("DROP TRIGGER IF EXISTS search_doc_ai")
+                    cursor.execute("DROP TRIGGER IF EXISTS search_doc_ad")
+                for model in (IndexedFacetValue, IndexedDocument, VocabularyWord):
+                    cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
+            grand_total = 0
+            sources = list(sources)
+            for _search_type, count, _documents in sources:
+                grand_total += count
+            labels = {t.key: t.label for t, _count, _docs in sources}
+            batch = []
+            for _search_type, _count, documents in sources:
+                for document in documents:
+                    batch.append(document)
+                    if len(batch) >= 1000:
+                        self._insert(batch, labels)
+                        total += len(batch)
+                        batch = []
+                        if progress:
+                            progress(total, grand_total)
+            if batch:
+                self._insert(batch, labels)
+                total += len(batch)
+            with connection.cursor() as cursor:
+                if sqlite:
+                    cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+                    for statement in SQLITE_TRIGGERS:
+                        cursor.execute(statement)
+        self.optimize()
+        if progress:
+            progress(total, grand_total)
+        return total
+
+    def optimize(self):
+        """Planner statistics: without them SQLite re-runs the full-text match per row."""
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("ANALYZE")
+                cursor.execute("PRAGMA optimize")
+            elif connection.vendor == "postgresql":
+                for table in (DOCUMENTS_TABLE, FACET_VALUES_TABLE, LABELS_TABLE):
+                    cursor.execute(f"ANALYZE {table}")
+
+    def document_count(self):
+        return IndexedDocument.objects.count()
+
+    # Searching ----------------------------------------------------------------------------
+
+    def _filters(self, filters, skip=None, column="id"):
+        clauses, params = [], []
+        for key, values in filters.items():
+            if key == skip:
+                continue
+            placeholders = ", ".join(["%s"] * len(values))
+            clauses.append(
+                f"{column} IN (SELECT document_id FROM {FACET_VALUES_TABLE} "
+                f"WHERE facet = %s AND value IN ({placeholders}))"
+            )
+            params += [key, *values]
+        return clauses, params
+
+    def _base(self, parsed):
+        """(WITH clause, params, source of (id, score))."""
+        if not parsed:
+            return "", [], f"(SELECT id, 0.0 AS score FROM {DOCUMENTS_TABLE}) m"
+        sql, params = self._dialect().match(parsed)
+        return f"WITH m AS MATERIALIZED ({sql}) ", params, "m"
+
+    def count(self, parsed, filters):
+        with_sql, params, source = self._base(parsed)
+        clauses, filter_params = self._filters(filters, column="m.id")
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{with_sql}SELECT COUNT(*) FROM {source}{where}",  # noqa: S608
+                params + filter_params,
+            )
+            return cursor.fetchone()[0]
+
+    def _facet_counts(self, parsed, filters):
+        with_sql, params, _source = self._base(parsed)
+        parts = []
+        for facet in FACETS:
+            clauses, filter_params = self._filters(filters, skip=facet.key, column="fv.document_id")
+            if parsed:
+                clauses.insert(0, "fv.document_id IN (SELECT id FROM m)")
+            where = "".join(f" AND {c}" for c in clauses)
+            parts.append(
+                f"SELECT %s AS facet, fv.value AS value, COUNT(*) AS n "
+                f"FROM {FACET_VALUES_TABLE} fv WHERE fv.facet = %s{where} GROUP BY fv.value"
+            )
+            params += [facet.key, facet.key, *filter_params]
+        union = " UNION ALL ".join(f"SELECT * FROM ({part}) f{i}" for i, part in enumerate(parts))
+        sql = (
+            f"{with_sql}SELECT c.facet, c.value, c.n, l.label FROM ({union}) c "
+            f"LEFT JOIN {LABELS_TABLE} l ON l.facet = c.facet AND l.value = c.value"
+        )
+        counts = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for facet, value, n, label in cursor.fetchall():
+                counts.setdefault(facet, []).append((value, label or value, n))
+        return counts
+
+    def labels(self, pairs):
+        if not pairs:
+            return {}
+        found = {}
+        for facet, value, label in FacetLabel.objects.filter(
+            facet__in={f for f, _v in pairs}, value__in={v for _f, v in pairs}
+        ).values_list("facet", "value", "label"):
+            found[(facet, value)] = label
+        return found
+
+    def _page(self, query, offset):
+        parsed = query.parsed
+        with_sql, params, source = self._base(parsed)
+        clauses, filter_params = self._filters(query.filters, column="d.id")
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        order = {
+            "relevance": "m.score, d.published_at DESC, d.id DESC",
+            "newest": "d.published_at DESC, d.id DESC",
+            "budget": "d.budget_eur IS NULL, d.budget_eur DESC, d.id DESC",
+            "start_year": "d.start_year IS NULL, d.start_year DESC, d.id DESC",
+        }[query.sort]
+        sql = (
+            f"{with_sql}SELECT d.id, d.doc_type, d.object_id, d.title, d.url, d.display, "
+            f"d.summary, m.score FROM {source} JOIN {DOCUMENTS_TABLE} d ON d.id = m.id"
+            f"{where} ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + filter_params + [query.per_page, offset])
+            rows = cursor.fetchall()
+        snippets = self._dialect().snippets(parsed, [row[0] for row in rows])
+        hits = []
+        for pk, doc_type, object_id, title, url, display, summary, score in rows:
+            if isinstance(display, str):
+                display = json.loads(display)
+            title_marked, summary_marked, body_marked = snippets.get(pk, (None, None, None))
+            if summary_marked and MARK_START in summary_marked:
+                snippet = summary_marked
+            elif body_marked and MARK_START in body_marked:
+                snippet = body_marked
+            else:
+                snippet = _truncate_words(summary)
+            hits.append(
+                Hit(
+                    type=doc_type,
+                    object_id=object_id,
+                    title=title,
+                    url=url,
+                    title_html=_marked_html(title_marked or title),
+                    snippet_html=_marked_html(snippet),
+                    display=display or {},
+                    score=score,
+                )
+            )
+        return hits
+
+    def search(self, query):
+        counts = self._facet_counts(query.parsed, query.filters)
+        # Every document has exactly one type, and the type facet is counted with every other
+        # selection applied: its selected (or all) values add up to the number of hits.
+        type_selection = query.filters.get("type")
+        total = sum(
+            n
+            for value, _label, n in counts.get("type", [])
+            if not type_selection or value in type_selection
+        )
+        if total and query.offset >= total:
+            query = query.with_page(-(-total // query.per_page))
+        hits = self._page(query, query.offset) if total else []
+        results = SearchResults(
+            query=query, hits=hits, total=total, facets=facet_results(query, counts, self.labels)
+        )
+        if not total:
+            self.explain_no_hits(results)
+        return results
+
+    def explain_no_hits(self, results):
+        """Spelling suggestions and what dropping one word or one filter would give."""
+        query = results.query
+        parsed = query.parsed
+        replacements = {}
+        for term in parsed.required:
+            if term.is_phrase:
+                continue
+            word = term.words[0]
+            if len(word) < 4 or VocabularyWord.objects.filter(word=word).exists():
+                continue
+            candidates = [
+                w
+                for w in VocabularyWord.objects.filter(word__startswith=word[0]).values_list(
+                    "word", flat=True
+                )[:20000]
+                if abs(len(w) - len(word)) <= 2
+            ]
+            close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
+            if close:
+                replacements[word] = close[0]
+        if replacements:
+            text = query.text
+            for word, better in replacements.items():
+                text = _replace_word(text, word, better)
+            results.suggestions.append(text)
+        if len(parsed.required) > 1:
+            for term in parsed.required:
+                n = self.count(parsed.without(term), query.filters)
+                if n:
+                    results.relaxations.append(
+                        {
+                            "label": _("without “%(term)s”") % {"term": term},
+                            "text": parsed.without(term).canonical(),
+                            "filters": query.filters,
+                            "count": n,
+                        }
+                    )
+        for key in query.filters:
+            remaining = {k: v for k, v in query.filters.items() if k != key}
+            n = self.count(parsed, remaining)
+            if n:
+                facet = next(f for f in FACETS if f.key == key)
+                results.relaxations.append(
+                    {
+                        "label": _("without the %(facet)s filter")
+                        % {"facet": str(facet.label).lower()},
+                        "text": query.text,
+                        "filters": remaining,
+                        "count": n,
+                    }
+                )
+
+
+def facet_results(query, counts, labels_for):
+    """FacetResults from {facet: [(value, label, count)]}: ranges in bucket order, terms by
+    count; selected values always listed (at zero if need be), unknown ones included."""
+    missing = [
+        (key, value)
+        for key, values in query.filters.items()
+        for value in values
+        if key not in RANGE_FACETS and value not in {v for v, _label, _n in counts.get(key, [])}
+    ]
+    labels = labels_for(missing)
+    facets = []
+    for facet in FACETS:
+        selected = query.filters.get(facet.key, [])
+        found = {value: (label, n) for value, label, n in counts.get(facet.key, [])}
+        if facet.key in RANGE_FACETS:
+            values = [
+                FacetValue(value, str(label), found.get(value, ("", 0))[1], value in selected)
+                for value, label, _low, _high in RANGE_FACETS[facet.key]
+                if value in found or value in selected
+            ]
+            # Unknown range values typed into the URL stay visible so they can be removed.
+            known = {v for v, *_rest in RANGE_FACETS[facet.key]}
+            values += [FacetValue(v, v, 0, True) for v in selected if v not in known]
+        else:
+            values = [
+                FacetValue(value, label, n, value in selected)
+                for value, (label, n) in found.items()
+            ]
+            values += [
+                FacetValue(v, labels.get((facet.key, v), v), 0, True)
+                for v in selected
+                if v not in found
+            ]
+            values.sort(key=lambda v: (not v.selected, -v.count, v.label.lower()))
+        if values:
+            facets.append(FacetResult(facet.key, str(facet.label), values))
+    return facets
+
+
+def _replace_word(text, word, better):
+    import re
+
+    return re.sub(rf"(?i)\b{re.escape(word)}\b", better, text)

@@ -1,0 +1,81 @@
+"""Keeping the index in step with the content.
+
+Wagtail's signals drive it: publishing (which is also how edits reach the public site),
+unpublishing, moving, slug changes and deletion. The embedded index is written inside the
+same database transaction as the change, so a failure rolls the change back and the editor
+sees it: nothing is swallowed. An external engine (Elasticsearch) is updated once the
+transaction commits; if that fails the error is logged at ERROR level with the objects
+concerned and the command that repairs it.
+"""
+
+import logging
+
+from django.db import transaction
+
+from .engines import get_engine
+from .engines.embedded import EmbeddedEngine
+from .registry import search_type_for_model
+
+logger = logging.getLogger("search")
+
+
+def _engines():
+    engine = get_engine()
+    embedded = engine if isinstance(engine, EmbeddedEngine) else EmbeddedEngine()
+    external = None if engine is embedded else engine
+    return embedded, external
+
+
+def _external(action, description, *args):
+    def run():
+        try:
+            action(*args)
+        except Exception:
+            logger.exception(
+                "Search index update failed for %s; the page is saved, but search results "
+                "may be stale until `manage.py search_index --rebuild` is run.",
+                description,
+            )
+
+    transaction.on_commit(run)
+
+
+def update_objects(model, pks):
+    """Re-index these objects: indexed again if still findable, removed otherwise."""
+    search_type = search_type_for_model(model)
+    if search_type is None:
+        return
+    pks = list(pks)
+    found = {obj.pk: obj for obj in search_type.queryset().filter(pk__in=pks)}
+    documents = [
+        search_type.to_document(obj) for obj in found.values() if search_type.indexable(obj)
+    ]
+    gone = [pk for pk in pks if pk not in {d.object_id for d in documents}]
+    embedded, external = _engines()
+    embedded.index_documents(documents)
+    embedded.remove_documents(search_type.key, gone)
+    if external is not None:
+        description = f"{search_type.key} {pks}"
+        _external(external.index_documents, description, documents)
+        _external(external.remove_documents, description, search_type.key, gone)
+
+
+def remove_objects(model, pks):
+    search_type = search_type_for_model(model)
+    if search_type is None:
+        return
+    embedded, external = _engines()
+    embedded.remove_documents(search_type.key, pks)
+    if external is not None:
+        _external(external.remove_documents, f"{search_type.key} {pks}", search_type.key, pks)
+
+
+def rebuild(progress=None):
+    """Rebuild the embedded index and, when another engine is configured, that one too."""
+    from .registry import iter_documents
+
+    embedded, external = _engines()
+    count = embedded.rebuild(iter_documents(), progress)
+    if external is not None:
+        count = external.rebuild(iter_documents(), progress)
+    return count

@@ -1,0 +1,215 @@
+"""The one interface views talk to: a SearchQuery in, SearchResults out.
+
+Parsing never fails: whatever arrives in the query string becomes a well-formed query (junk
+is dropped, numbers are clamped), so the view can always answer.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from .facets import FACET_KEYS, FACETS
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+MAX_VALUES_PER_FACET = 30
+MAX_VALUE_LENGTH = 100
+MAX_PAGE = 10_000
+PER_PAGE = 20
+
+SORTS = {
+    "relevance": _("Relevance"),
+    "newest": _("Newest"),
+    "budget": _("Budget (largest first)"),
+    "start_year": _("Start year (latest first)"),
+}
+
+# Words that carry no meaning on their own; dropped from the required words (phrases keep
+# them). PostgreSQL's and Elasticsearch's English analysers drop the same kind of words.
+_STOPWORDS_TEXT = (
+    "a an and are as at be but by for from has have in into is it its of on or that the "
+    "their there these they this to was were will with"
+)
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+# Control characters (NUL among them, which PostgreSQL refuses) never mean anything here.
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a phrase (several words in order)."""
+
+    words: tuple[str, ...]
+
+    @property
+    def is_phrase(self):
+        return len(self.words) > 1
+
+    def __str__(self):
+        text = " ".join(self.words)
+        return f'"{text}"' if self.is_phrase else text
+
+
+@dataclass(frozen=True)
+class ParsedText:
+    required: tuple[Term, ...] = ()
+    excluded: tuple[Term, ...] = ()
+
+    def __bool__(self):
+        return bool(self.required or self.excluded)
+
+    def canonical(self):
+        """A normalised query string every engine's own parser reads the same way."""
+        parts = [str(term) for term in self.required]
+        parts += [f"-{term}" for term in self.excluded]
+        return " ".join(parts)
+
+    def without(self, term):
+        return ParsedText(tuple(t for t in self.required if t != term), self.excluded)
+
+
+def parse_text(text):
+    """Words must all match, "quoted phrases" match in order, -word or -"phrase" excludes.
+    Punctuation and operators of any engine's syntax are just separators here."""
+    text = (text or "")[:MAX_QUERY_LENGTH]
+    required, excluded = [], []
+    for match in TOKEN_RE.finditer(text):
+        if match.group(2) is not None:
+            negative, words = match.group(1), WORD_RE.findall(match.group(2).lower())
+            terms = [Term(tuple(words))] if words else []
+        else:
+            negative, words = match.group(3), WORD_RE.findall(match.group(4).lower())
+            # "home-care" or "e.g." are several words; each must match.
+            terms = [Term((word,)) for word in words]
+        for term in terms:
+            if not negative and not term.is_phrase and term.words[0] in STOPWORDS:
+                continue
+            target = excluded if negative else required
+            if term not in target and len(required) + len(excluded) < MAX_TERMS:
+                target.append(term)
+    return ParsedText(tuple(required), tuple(excluded))
+
+
+def _int(value, default, low, high):
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+    return min(max(number, low), high)
+
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = ""
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def __post_init__(self):
+        self.text = CONTROL_RE.sub(" ", self.text or "")[:MAX_QUERY_LENGTH]
+        self.parsed = parse_text(self.text)
+        clean = {}
+        for key, values in (self.filters or {}).items():
+            if key not in FACET_KEYS:
+                continue
+            kept = []
+            for value in values:
+                value = CONTROL_RE.sub("", str(value)).strip()[:MAX_VALUE_LENGTH]
+                if value and value not in kept and len(kept) < MAX_VALUES_PER_FACET:
+                    kept.append(value)
+            if kept:
+                clean[key] = kept
+        self.filters = clean
+        if self.sort not in SORTS or (self.sort == "relevance" and not self.parsed.required):
+            self.sort = "relevance" if self.parsed.required else "newest"
+        self.page = _int(self.page, 1, 1, MAX_PAGE)
+
+    @classmethod
+    def from_params(cls, params, per_page=PER_PAGE):
+        """From a QueryDict (request.GET)."""
+        return cls(
+            text=params.get("q", ""),
+            filters={key: params.getlist(key) for key in FACET_KEYS if key in params},
+            sort=params.get("sort", ""),
+            page=params.get("page", 1),
+            per_page=per_page,
+        )
+
+    @property
+    def is_browse(self):
+        return not self.parsed
+
+    @property
+    def offset(self):
+        return (self.page - 1) * self.per_page
+
+    def with_page(self, page):
+        return SearchQuery(self.text, dict(self.filters), self.sort, page, self.per_page)
+
+
+@dataclass
+class Hit:
+    type: str
+    object_id: int
+    title: str
+    url: str
+    # HTML-safe fragments: everything escaped except the <mark> around matched words.
+    title_html: str
+    snippet_html: str
+    display: dict
+    score: float | None = None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class FacetResult:
+    key: str
+    label: str
+    values: list[FacetValue]
+
+    @property
+    def selected(self):
+        return [value for value in self.values if value.selected]
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    hits: list[Hit]
+    total: int
+    facets: list[FacetResult]
+    # Set when the configured engine failed and another one answered.
+    notice: str = ""
+    # Filled only when nothing matched: spelling suggestions and what dropping a word or a
+    # facet's selection would give: [{"label", "text", "filters", "count"}].
+    suggestions: list = field(default_factory=list)
+    relaxations: list = field(default_factory=list)
+
+    @property
+    def num_pages(self):
+        return max(1, -(-self.total // self.query.per_page))
+
+    def facet(self, key):
+        for facet in self.facets:
+            if facet.key == key:
+                return facet
+        return None
+
+
+def facet_label(key):
+    for facet in FACETS:
+        if facet.key == key:
+            return facet.label
+    return key

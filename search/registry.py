@@ -1,0 +1,102 @@
+"""What the search indexes: each content type declares itself here, search/ never reaches into
+another app's models.
+
+An app registers a :class:`SearchType` through the ``register_search_type`` Wagtail hook (a
+function taking no argument and returning the ``SearchType``). ``to_document`` turns one object
+into a plain :class:`SearchDocument`; the engines store and search those documents only.
+See docs/search.md for the contract.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from wagtail import hooks
+
+
+@dataclass
+class SearchDocument:
+    """One indexable thing, as plain data.
+
+    ``facets`` maps a facet key (see search.facets.FACETS) to a list of ``(value, label)``
+    pairs: the value is stable (a slug or code, used in URLs), the label is shown.
+    Range facets (budget band, start year) are derived by search/ from ``budget_eur`` and
+    ``start_year``; the content type only gives the numbers.
+    """
+
+    type: str
+    object_id: int
+    title: str
+    url: str
+    summary: str = ""
+    body: str = ""
+    # Names of the organisations, places, themes, groups and projects involved: searchable,
+    # weighted between the summary and the body.
+    names: list[str] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    budget_eur: float | None = None
+    start_year: int | None = None
+    published_at: datetime | None = None
+    # Shown on the result card, never searched: {"location", "organisation", "status", ...}.
+    display: dict = field(default_factory=dict)
+
+    @property
+    def key(self):
+        return f"{self.type}:{self.object_id}"
+
+
+@dataclass
+class SearchType:
+    """A content type the search indexes.
+
+    - ``key``: short stable name ("practice"), the value of the type facet.
+    - ``label``: shown in the type facet.
+    - ``model``: the Django model; saves and deletes of it are tracked by the index.
+    - ``queryset``: callable returning every object that should be findable (live, public),
+      fetched with what ``to_document`` needs (select/prefetch_related).
+    - ``to_document``: callable turning one object into a SearchDocument.
+    - ``is_indexable``: callable deciding whether one object belongs in the index now.
+    """
+
+    key: str
+    label: str
+    model: type
+    queryset: object
+    to_document: object
+    is_indexable: object = None
+
+    def indexable(self, obj):
+        if self.is_indexable is not None:
+            return self.is_indexable(obj)
+        return True
+
+
+def search_types():
+    """Every registered SearchType, keyed by ``key``."""
+    types = {}
+    for hook in hooks.get_hooks("register_search_type"):
+        search_type = hook()
+        types[search_type.key] = search_type
+    return types
+
+
+def search_type_for_model(model):
+    for search_type in search_types().values():
+        if issubclass(model, search_type.model):
+            return search_type
+    return None
+
+
+def iter_documents(batch_size=500):
+    """(SearchType, total, generator of SearchDocument) for each registered type."""
+    for search_type in search_types().values():
+        queryset = search_type.queryset()
+        yield search_type, queryset.count(), _documents(search_type, queryset, batch_size)
+
+
+def _documents(search_type, queryset, batch_size):
+    ids = list(queryset.order_by().values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        chunk = queryset.filter(pk__in=ids[start : start + batch_size])
+        for obj in chunk:
+            if search_type.indexable(obj):
+                yield search_type.to_document(obj)

@@ -1,0 +1,515 @@
+"""The Elasticsearch engine without a server: the exact request bodies it builds, how it
+reads representative responses, and the fallback when the server cannot be reached."""
+
+import logging
+
+import pytest
+from django.test import override_settings
+from elasticsearch.dsl.faceted_search_base import FacetedResponse
+
+from search.engines import get_engine, reset_engine_cache
+from search.engines.elastic import ElasticsearchEngine
+from search.facets import document_facets  # noqa: F401  (documents the shared facet rows)
+from search.models import FacetLabel
+from search.query import SearchQuery
+
+# Nothing listens on the discard port: connections are refused at once.
+UNREACHABLE = "http://127.0.0.1:9"
+SIZES = {
+    "type": 2,
+    "country": 4,
+    "region": 5,
+    "theme": 6,
+    "target_group": 5,
+    "project": 3,
+    "programme": 3,
+    "status": 4,
+}
+
+TEXT_WITH_COUNTRY = {
+    "query": {
+        "simple_query_string": {
+            "query": 'older "home care" -youth',
+            "default_operator": "and",
+            "fields": ["title^10", "summary^5", "names^3", "body"],
+            "flags": "PHRASE|NOT|WHITESPACE",
+        }
+    },
+    "post_filter": {"terms": {"country": ["IT"]}},
+    "aggs": {
+        "_filter_type": {
+            "filter": {"terms": {"country": ["IT"]}},
+            "aggs": {"type": {"terms": {"field": "doc_type", "size": 2}}},
+        },
+        "_filter_country": {
+            "filter": {"match_all": {}},
+            "aggs": {"country": {"terms": {"field": "country", "size": 4}}},
+        },
+        "_filter_region": {
+            "filter": {"terms": {"country": ["IT"]}},
+            "aggs": {"region": {"terms": {"field": "region", "size": 5}}},
+        },
+        "_filter_theme": {
+            "filter": {"terms": {"country": ["IT"]}},
+            "aggs": {"theme": {"terms": {"field": "theme", "size": 6}}},
+        },
+        "_filter_target_group": {
+            "filter": {"terms": {"country": ["IT"]}},
+            "aggs": {"target_group": {"terms": {"field": "target_group", "size": 5}}},
+        },
+        "_filter_project": {
+            "filter": {"terms": {"country": ["IT"]}},
+            "aggs": {"project": {"terms": {"field": "project", "size": 3}}},
+        },
+        "_filter_programme": {
+            "filter": {"terms": {"country": ["IT"]}},
+            "aggs": {"programme": {"terms": {"field": "programme", "size": 3}}},
+        },
+        "_filter_status": {
+            "filter": {"terms": {"country": ["IT"]}},
+            "aggs": {"status": {"terms": {"field": "status", "size": 4}}},
+        },
+        "_filter_budget": {
+            "filter": {"terms": {"country": ["IT"]}},
+            "aggs": {
+                "budget": {
+                    "range": {
+                        "field": "budget_eur",
+                        "ranges": [
+                            {"key": "lt-100k", "to": 100000},
+                            {"key": "100k-500k", "from": 100000, "to": 500000},
+                            {"key": "500k-1m", "from": 500000, "to": 1000000},
+                            {"key": "1m-5m", "from": 1000000, "to": 5000000},
+                            {"key": "5m-plus", "from": 5000000},
+                        ],
+                        "keyed": False,
+                    }
+                }
+            },
+        },
+        "_filter_start": {
+            "filter": {"terms": {"country": ["IT"]}},
+            "aggs": {
+                "start": {
+                    "range": {
+                        "field": "start_year",
+                        "ranges": [
+                            {"key": "before-2010", "to": 2010},
+                            {"key": "2010-2014", "from": 2010, "to": 2015},
+                            {"key": "2015-2019", "from": 2015, "to": 2020},
+                            {"key": "2020-2024", "from": 2020, "to": 2025},
+                            {"key": "2025-plus", "from": 2025},
+                        ],
+                        "keyed": False,
+                    }
+                }
+            },
+        },
+    },
+    "sort": ["_score", {"published_at": {"order": "desc"}}],
+    "track_total_hits": True,
+    "from": 20,
+    "size": 20,
+    "_source": ["doc_type", "object_id", "title", "url", "display", "summary"],
+    "highlight": {
+        "fields": {
+            "title": {"number_of_fragments": 0},
+            "summary": {"number_of_fragments": 0},
+            "body": {"fragment_size": 240, "number_of_fragments": 1},
+        },
+        "pre_tags": ["\x02"],
+        "post_tags": ["\x03"],
+        "encoder": "default",
+    },
+}
+BROWSE_WITH_RANGES = {
+    "post_filter": {
+        "bool": {
+            "should": [
+                {"range": {"start_year": {"gte": 2020, "lt": 2025}}},
+                {"range": {"start_year": {"gte": 2015, "lt": 2020}}},
+            ],
+            "must": [{"terms": {"theme": ["employment"]}}],
+            "minimum_should_match": 1,
+        }
+    },
+    "aggs": {
+        "_filter_type": {
+            "filter": {
+                "bool": {
+                    "should": [
+                        {"range": {"start_year": {"gte": 2020, "lt": 2025}}},
+                        {"range": {"start_year": {"gte": 2015, "lt": 2020}}},
+                    ],
+                    "must": [{"terms": {"theme": ["employment"]}}],
+                    "minimum_should_match": 1,
+                }
+            },
+            "aggs": {"type": {"terms": {"field": "doc_type", "size": 2}}},
+        },
+        "_filter_country": {
+            "filter": {
+                "bool": {
+                    "should": [
+                        {"range": {"start_year": {"gte": 2020, "lt": 2025}}},
+                        {"range": {"start_year": {"gte": 2015, "lt": 2020}}},
+                    ],
+                    "must": [{"terms": {"theme": ["employment"]}}],
+                    "minimum_should_match": 1,
+                }
+            },
+            "aggs": {"country": {"terms": {"field": "country", "size": 4}}},
+        },
+        "_filter_region": {
+            "filter": {
+                "bool": {
+                    "should": [
+                        {"range": {"start_year": {"gte": 2020, "lt": 2025}}},
+                        {"range": {"start_year": {"gte": 2015, "lt": 2020}}},
+                    ],
+                    "must": [{"terms": {"theme": ["employment"]}}],
+                    "minimum_should_match": 1,
+                }
+            },
+            "aggs": {"region": {"terms": {"field": "region", "size": 5}}},
+        },
+        "_filter_theme": {
+            "filter": {
+                "bool": {
+                    "should": [
+                        {"range": {"start_year": {"gte": 2020, "lt": 2025}}},
+                        {"range": {"start_year": {"gte": 2015, "lt": 2020}}},
+                    ]
+                }
+            },
+            "aggs": {"theme": {"terms": {"field": "theme", "size": 6}}},
+        },
+        "_filter_target_group": {
+            "filter": {
+                "bool": {
+                    "should": [
+                        {"range": {"start_year": {"gte": 2020, "lt": 2025}}},
+                        {"range": {"start_year": {"gte": 2015, "lt": 2020}}},
+                    ],
+                    "must": [{"terms": {"theme": ["employment"]}}],
+                    "minimum_should_match": 1,
+                }
+            },
+            "aggs": {"target_group": {"terms": {"field": "target_group", "size": 5}}},
+        },
+        "_filter_project": {
+            "filter": {
+                "bool": {
+                    "should": [
+                        {"range": {"start_year": {"gte": 2020, "lt": 2025}}},
+                        {"range": {"start_year": {"gte": 2015, "lt": 2020}}},
+                    ],
+                    "must": [{"terms": {"theme": ["employment"]}}],
+                    "minimum_should_match": 1,
+                }
+            },
+            "aggs": {"project": {"terms": {"field": "project", "size": 3}}},
+        },
+        "_filter_programme": {
+            "filter": {
+                "bool": {
+                    "should": [
+                        {"range": {"start_year": {"gte": 2020, "lt": 2025}}},
+                        {"range": {"start_year": {"gte": 2015, "lt": 2020}}},
+                    ],
+                    "must": [{"terms": {"theme": ["employment"]}}],
+                    "minimum_should_match": 1,
+                }
+            },
+            "aggs": {"programme": {"terms": {"field": "programme", "size": 3}}},
+        },
+        "_filter_status": {
+            "filter": {
+                "bool": {
+                    "should": [
+                        {"range": {"start_year": {"gte": 2020, "lt": 2025}}},
+                        {"range": {"start_year": {"gte": 2015, "lt": 2020}}},
+                    ],
+                    "must": [{"terms": {"theme": ["employment"]}}],
+                    "minimum_should_match": 1,
+                }
+            },
+            "aggs": {"status": {"terms": {"field": "status", "size": 4}}},
+        },
+        "_filter_budget": {
+            "filter": {
+                "bool": {
+                    "should": [
+                        {"range": {"start_year": {"gte": 2020, "lt": 2025}}},
+                        {"range": {"start_year": {"gte": 2015, "lt": 2020}}},
+                    ],
+                    "must": [{"terms": {"theme": ["employment"]}}],
+                    "minimum_should_match": 1,
+                }
+            },
+            "aggs": {
+                "budget": {
+                    "range": {
+                        "field": "budget_eur",
+                        "ranges": [
+                            {"key": "lt-100k", "to": 100000},
+                            {"key": "100k-500k", "from": 100000, "to": 500000},
+                            {"key": "500k-1m", "from": 500000, "to": 1000000},
+                            {"key": "1m-5m", "from": 1000000, "to": 5000000},
+                            {"key": "5m-plus", "from": 5000000},
+                        ],
+                        "keyed": False,
+                    }
+                }
+            },
+        },
+        "_filter_start": {
+            "filter": {"terms": {"theme": ["employment"]}},
+            "aggs": {
+                "start": {
+                    "range": {
+                        "field": "start_year",
+                        "ranges": [
+                            {"key": "before-2010", "to": 2010},
+                            {"key": "2010-2014", "from": 2010, "to": 2015},
+                            {"key": "2015-2019", "from": 2015, "to": 2020},
+                            {"key": "2020-2024", "from": 2020, "to": 2025},
+                            {"key": "2025-plus", "from": 2025},
+                        ],
+                        "keyed": False,
+                    }
+                }
+            },
+        },
+    },
+    "sort": [{"budget_eur": {"order": "desc", "missing": "_last"}}],
+    "track_total_hits": True,
+    "from": 0,
+    "size": 20,
+    "_source": ["doc_type", "object_id", "title", "url", "display", "summary"],
+    "highlight": {
+        "fields": {
+            "title": {"number_of_fragments": 0},
+            "summary": {"number_of_fragments": 0},
+            "body": {"fragment_size": 240, "number_of_fragments": 1},
+        },
+        "pre_tags": ["\x02"],
+        "post_tags": ["\x03"],
+        "encoder": "default",
+    },
+}
+
+
+def body(query):
+    engine = ElasticsearchEngine(url=UNREACHABLE, index="portal")
+    return engine.build_search(query, SIZES)._s.to_dict()
+
+
+def test_request_body_for_words_phrase_exclusion_facet_and_page():
+    query = SearchQuery('older "home care" -youth', {"country": ["IT"]}, "", 2, 20)
+    assert body(query) == TEXT_WITH_COUNTRY
+
+
+def test_request_body_for_a_browse_with_two_ranges_a_theme_and_budget_sort():
+    query = SearchQuery("", {"start": ["2020-2024", "2015-2019"], "theme": ["employment"]})
+    query.sort = "budget"
+    assert body(query) == BROWSE_WITH_RANGES
+
+
+def test_request_body_for_junk_is_safe():
+    # Operators of the query syntax never reach Elasticsearch; unknown buckets match nothing.
+    query = SearchQuery('title:care^2 | (older* ~ "unbalanced', {"budget": ["lots"]})
+    request = body(query)
+    assert request["query"]["simple_query_string"]["query"] == "title care 2 older unbalanced"
+    assert request["post_filter"] == {"match_none": {}}
+
+
+@pytest.mark.django_db
+def test_facet_sizes_follow_the_number_of_distinct_values():
+    FacetLabel.objects.bulk_create(
+        [FacetLabel(facet="region", value=f"r{i}", label=f"R{i}") for i in range(300)]
+    )
+    sizes = ElasticsearchEngine(url=UNREACHABLE).facet_sizes()
+    assert sizes["region"] == 301 and sizes["country"] == 1
+
+
+RESPONSE = {
+    "took": 3,
+    "timed_out": False,
+    "hits": {
+        "total": {"value": 21, "relation": "eq"},
+        "max_score": 7.5,
+        "hits": [
+            {
+                "_index": "portal-20261122",
+                "_id": "practice:12",
+                "_score": 7.5,
+                "_source": {
+                    "doc_type": "practice",
+                    "object_id": 12,
+                    "title": "Help at Home",
+                    "url": "/practices/help-at-home/",
+                    "summary": "Hourly home care for older people.",
+                    "display": {"location": "Bulgaria", "status": "ongoing"},
+                },
+                "highlight": {
+                    "title": ["Help at \x02Home\x03"],
+                    "summary": ["Hourly \x02home\x03 care for <older> people."],
+                },
+            },
+            {
+                "_index": "portal-20261122",
+                "_id": "practice:14",
+                "_score": 2.0,
+                "_source": {
+                    "doc_type": "practice",
+                    "object_id": 14,
+                    "title": "Social caretakers",
+                    "url": "/practices/social-caretakers/",
+                    "summary": "Caretakers in public housing.",
+                    "display": {},
+                },
+                "highlight": {"body": ["visits at \x02home\x03"]},
+            },
+        ],
+    },
+    "aggregations": {
+        "_filter_type": {
+            "doc_count": 21,
+            "type": {"buckets": [{"key": "practice", "doc_count": 21}]},
+        },
+        "_filter_country": {
+            "doc_count": 40,
+            "country": {
+                "buckets": [
+                    {"key": "IT", "doc_count": 21},
+                    {"key": "ES", "doc_count": 19},
+                ]
+            },
+        },
+        **{
+            f"_filter_{key}": {"doc_count": 21, key: {"buckets": []}}
+            for key in ("region", "theme", "target_group", "project", "programme", "status")
+        },
+        "_filter_budget": {
+            "doc_count": 21,
+            "budget": {
+                "buckets": [
+                    {"key": "lt-100k", "to": 100000.0, "doc_count": 0},
+                    {"key": "100k-500k", "from": 100000.0, "to": 500000.0, "doc_count": 5},
+                    {"key": "500k-1m", "from": 500000.0, "to": 1000000.0, "doc_count": 0},
+                    {"key": "1m-5m", "from": 1000000.0, "to": 5000000.0, "doc_count": 16},
+                    {"key": "5m-plus", "from": 5000000.0, "doc_count": 0},
+                ]
+            },
+        },
+        "_filter_start": {"doc_count": 21, "start": {"buckets": []}},
+    },
+}
+
+
+def parse(query, raw):
+    engine = ElasticsearchEngine(url=UNREACHABLE, index="portal")
+    faceted = engine.build_search(query, SIZES)
+    response = FacetedResponse(faceted._s, raw)
+    response._faceted_search = faceted
+    return engine.parse(query, response)
+
+
+@pytest.mark.django_db
+def test_a_response_becomes_the_common_results_object():
+    FacetLabel.objects.bulk_create(
+        [
+            FacetLabel(facet="country", value="IT", label="Italy"),
+            FacetLabel(facet="country", value="ES", label="Spain"),
+            FacetLabel(facet="country", value="DK", label="Denmark"),
+            FacetLabel(facet="type", value="practice", label="Good practice"),
+        ]
+    )
+    query = SearchQuery("home", {"country": ["IT", "DK"]}, "", 1, 20)
+    results = parse(query, RESPONSE)
+    assert results.total == 21
+    assert [hit.title for hit in results.hits] == ["Help at Home", "Social caretakers"]
+    first, second = results.hits
+    assert first.title_html == "Help at <mark>Home</mark>"
+    assert first.snippet_html == "Hourly <mark>home</mark> care for &lt;older&gt; people."
+    assert first.url == "/practices/help-at-home/" and first.display["location"] == "Bulgaria"
+    assert second.snippet_html == "…visits at <mark>home</mark>…"
+    country = results.facet("country")
+    assert [(v.value, v.label, v.count, v.selected) for v in country.values] == [
+        ("IT", "Italy", 21, True),
+        ("DK", "Denmark", 0, True),
+        ("ES", "Spain", 19, False),
+    ]
+    assert [(v.value, v.count) for v in results.facet("budget").values] == [
+        ("100k-500k", 5),
+        ("1m-5m", 16),
+    ]
+    assert results.facet("region") is None
+    assert results.num_pages == 2
+
+
+@pytest.mark.django_db
+def test_an_empty_response_reads_as_no_hits():
+    raw = {
+        "hits": {"total": {"value": 0, "relation": "eq"}, "hits": []},
+        "aggregations": {
+            f"_filter_{key}": {"doc_count": 0, key: {"buckets": []}}
+            for key in (*SIZES, "budget", "start")
+        },
+    }
+    results = parse(SearchQuery("zzz"), raw)
+    assert results.total == 0 and results.hits == [] and results.facets == []
+
+
+@pytest.mark.django_db
+def test_unreachable_elasticsearch_falls_back_to_the_embedded_index(client, caplog):
+    from tests.factories_search import make_search_corpus
+
+    make_search_corpus()
+    with override_settings(
+        ELASTICSEARCH_URL=UNREACHABLE,
+        PORTAL_SEARCH_ENGINE="search.engines.elastic.ElasticsearchEngine",
+    ):
+        reset_engine_cache()
+        try:
+            assert isinstance(get_engine(), ElasticsearchEngine)
+            with caplog.at_level(logging.ERROR, logger="search"):
+                response = client.get("/search/", {"q": "older", "country": "IT"})
+        finally:
+            reset_engine_cache()
+    assert response.status_code == 200
+    assert [hit.title for hit in response.context["hits"]] == [
+        "Social caretakers in public housing"
+    ]
+    assert "basic search" in response.content.decode()
+    assert any("Elasticsearch search failed" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.django_db
+def test_index_updates_that_fail_on_elasticsearch_are_logged_not_lost(
+    caplog, django_capture_on_commit_callbacks
+):
+    from search.engines.embedded import EmbeddedEngine
+    from tests.factories_search import make_search_corpus
+
+    corpus = make_search_corpus()
+    page = corpus["home"]
+    with override_settings(
+        ELASTICSEARCH_URL=UNREACHABLE,
+        PORTAL_SEARCH_ENGINE="search.engines.elastic.ElasticsearchEngine",
+    ):
+        reset_engine_cache()
+        try:
+            with (
+                caplog.at_level(logging.ERROR, logger="search"),
+                django_capture_on_commit_callbacks(execute=True),
+            ):
+                page.title = "Help at Home, updated"
+                page.save_revision().publish()
+        finally:
+            reset_engine_cache()
+    assert any("Search index update failed" in r.getMessage() for r in caplog.records)
+    # The embedded index, which answers when Elasticsearch is down, has the change.
+    hits = EmbeddedEngine().search(SearchQuery("updated")).hits
+    assert [hit.title for hit in hits] == ["Help at Home, updated"]

@@ -1,0 +1,128 @@
+"""/search/ through HTTP: facets and links, bad input, query count, demo phrasings."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories_search import make_search_corpus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def shared_corpus(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        corpus = make_search_corpus()
+        yield corpus
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def corpus(shared_corpus, db):
+    return shared_corpus
+
+
+def test_search_page_shows_hits_with_highlight_and_facets(client, corpus):
+    response = client.get("/search/", {"q": "older people"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 results" in html
+    assert "<mark>older</mark>" in html.lower() or "<mark>Older</mark>" in html
+    assert f'href="{corpus["home"].url}"' in html
+    assert "Bulgaria" in html and "Agency for Social Assistance" in html
+    assert "€16,000,000" in html
+    assert 'data-facet="country"' in html and 'data-facet="budget"' in html
+
+
+def test_facet_links_toggle_values_and_keep_the_query(client, corpus):
+    response = client.get("/search/", {"q": "older"})
+    italy = next(
+        v
+        for f in response.context["facets"]
+        if f["key"] == "country"
+        for v in f["shown"]
+        if v["value"] == "IT"
+    )
+    assert italy["url"] == "?q=older&country=IT"
+    response = client.get("/search/" + italy["url"])
+    assert [h.title for h in response.context["hits"]] == ["Social caretakers in public housing"]
+    chip = response.context["selected"][0]
+    assert chip["label"] == "Italy" and chip["url"] == "?q=older"
+    assert response.context["clear_url"] == "?q=older"
+    html = response.content.decode()
+    assert "Clear all filters" in html and 'aria-current="true"' in html
+
+
+def test_pagination_links_keep_the_state(client, corpus, settings):
+    settings.PORTAL_SEARCH_PAGE_SIZE = 2
+    response = client.get("/search/", {"country": ["IT", "ES", "BG"], "sort": "budget"})
+    pages = response.context["pages"]
+    assert pages["count"] == 2
+    assert pages["next"] == "?country=IT&country=ES&country=BG&sort=budget&page=2"
+
+
+def test_no_hits_page_helps(client, corpus):
+    response = client.get("/search/", {"q": "carretakers", "country": "DK"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No practices match" in html
+    assert "Did you mean" in html and "?q=caretakers&amp;country=DK" in html
+    response = client.get("/search/", {"q": "caretakers", "country": "DK"})
+    html = response.content.decode()
+    assert "without the country filter" in html and 'href="?q=caretakers"' in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "x" * 5000},
+        {"q": '"unbalanced quote'},
+        {"q": 'NEAR(a b) * OR : ^ "" - -- "-"'},
+        {"q": "title:care^2 AND (older OR"},
+        {"country": "nowhere", "budget": "-5"},
+        {"page": "-3"},
+        {"page": "abc"},
+        {"page": "99999999999999999999"},
+        {"sort": "drop table"},
+        {"start": "1990-'2000"},
+        {"q": "\x00\ud7ff", "country": "I\x00T"},
+    ],
+)
+def test_bad_input_never_errors(client, corpus, params):
+    assert client.get("/search/", params).status_code == 200
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    q=st.text(max_size=300),
+    value=st.text(max_size=120),
+    page=st.text(max_size=12),
+    key=st.sampled_from(["country", "region", "theme", "budget", "start", "sort", "type", "x"]),
+)
+def test_arbitrary_input_gives_200_or_a_clean_400(client, corpus, q, value, page, key):
+    response = client.get("/search/", {"q": q, key: value, "page": page})
+    assert response.status_code in (200, 400)
+
+
+def test_query_count_is_bounded(client, corpus, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        client.get("/search/", {"q": "older", "country": ["IT", "BG"], "theme": "housing"})
+    with django_assert_max_num_queries(3):
+        client.get("/search/", {"country": "IT", "budget": "1m-5m", "start": "before-2010"})
+    # The empty-result page explains itself with a few counts more, still bounded.
+    with django_assert_max_num_queries(12):
+        client.get("/search/", {"q": "older poverty zzzz", "country": "IT", "theme": "x"})
+
+
+def test_search_index_command_rebuilds_and_reports(corpus, capsys):
+    call_command("search_index", "--rebuild")
+    out = capsys.readouterr().out
+    assert "5/5" in out and "indexed 5 documents" in out
+    call_command("search_index")
+    assert "5 documents indexed" in capsys.readouterr().out
