@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from portal.models import (
     CooperationProject,
@@ -80,6 +80,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 def make_site():
     """Home page at the root of the default site and the practice index under it."""
     root = Page.get_first_root_node()
+    if root is None:
+        # A transactional test (browser tests) flushes the tree the migrations created.
+        Locale.objects.get_or_create(language_code="en")
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
     home = HomePage.objects.first()
     if home is None:
         for child in root.get_children():
