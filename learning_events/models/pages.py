@@ -16,6 +16,8 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageManager, PageQuerySet
 
+from learning_events.forms import LearningEventPageForm
+
 from .mixins import (
     EventNarrativeMixin,
     EventParticipationMixin,
@@ -107,6 +109,7 @@ class LearningEventPage(
 
     objects = LearningEventManager()
 
+    base_form_class = LearningEventPageForm
     is_creatable = False
     parent_page_types = ["learning_events.LearningEventIndexPage"]
     subpage_types = []
