@@ -62,5 +62,10 @@ def build_calendar(events, request, name):
     host = request.get_host().split(":")[0] if request else "portal"
     for event in events:
         calendar.add_component(_vevent(event, request, host))
-    calendar.add_missing_timezones()
+    if events:
+        # Transitions around the events only, not every year since 1970.
+        calendar.add_missing_timezones(
+            first_date=min(e.start_date for e in events) - datetime.timedelta(days=366),
+            last_date=max(e.end_date for e in events) + datetime.timedelta(days=366),
+        )
     return calendar.to_ical()

@@ -52,7 +52,7 @@ class LearningEventIndexPage(RoutablePageMixin, Page):
 
         return event_list(request, self)
 
-    @path("calendar.ics", name="calendar")
+    @path("ics/", name="calendar")
     def event_list_ics(self, request):
         from learning_events.views import event_list_ics
 
@@ -212,7 +212,7 @@ class LearningEventPage(
     def detail(self, request):
         return self.render(request)
 
-    @path("event.ics", name="ics")
+    @path("ics/", name="ics")
     def event_ics(self, request):
         from learning_events.views import event_ics
 
