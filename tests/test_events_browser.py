@@ -1,15 +1,28 @@
+"""Browser journey through the events index. The test is transactional (the live server runs
+in another thread), so it recreates Wagtail's root page if an earlier transactional test's
+flush removed it."""
+
 import datetime
 
 import pytest
 
 from tests.browser import browser_page  # noqa: F401
 from tests.factories import CountryFactory, make_site
-from tests.factories_events import make_event_index, make_study_visit, make_workshop
+from tests.factories_events import (
+    ensure_tree_root,
+    make_event_index,
+    make_study_visit,
+    make_workshop,
+)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_visitor_filters_the_events_and_opens_one(browser_page):  # noqa: F811
+    ensure_tree_root()
     home, _practices = make_site()
     index = make_event_index(home)
     soon = datetime.date.today() + datetime.timedelta(days=20)
