@@ -16,8 +16,14 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.text import slugify
 
-from portal.models import CooperationProject, Country, FundingProgramme, Organisation, Region
-from portal.models import TargetGroup
+from portal.models import (
+    CooperationProject,
+    Country,
+    FundingProgramme,
+    Organisation,
+    Region,
+    TargetGroup,
+)
 
 from .models import (
     NARRATIVE_SECTIONS,

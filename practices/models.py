@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -20,14 +19,16 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
-    TabbedInterface,
     ObjectList,
+    TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from portal.models import FundingProgramme, Theme
 from portal.pagination import paginate
+
+from .permissions import PracticePageForm
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
@@ -195,6 +196,7 @@ class PracticePage(RoutablePageMixin, Page):
         ]
     )
 
+    base_form_class = PracticePageForm
     parent_page_types = ["practices.PracticeIndexPage"]
     subpage_types = []
 
@@ -203,6 +205,25 @@ class PracticePage(RoutablePageMixin, Page):
         verbose_name_plural = _("good practices")
 
     objects = PracticePageManager()
+
+    def permissions_for_user(self, user):
+        from .permissions import PracticePermissionTester
+
+        return PracticePermissionTester(user, self)
+
+    @cached_property
+    def validation(self):
+        """The latest approved validation of this practice, or None."""
+
+        return (
+            PracticeValidationState.objects.filter(
+                workflow_state__base_content_type_id=self.get_base_content_type().pk,
+                workflow_state__object_id=str(self.pk),
+                status=PracticeValidationState.STATUS_APPROVED,
+            )
+            .order_by("-finished_at")
+            .first()
+        )
 
     def clean(self):
         super().clean()
@@ -380,3 +401,5 @@ class PracticeDocument(Orderable):
 
     def __str__(self):
         return self.title or self.document.title
+
+from .validation import PracticeValidationState, PracticeValidationTask  # noqa: E402, F401
