@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -266,11 +267,17 @@ class PracticePage(RoutablePageMixin, Page):
     def narrative(self):
         return [(name, heading, getattr(self, name)) for name, heading in NARRATIVE_SECTIONS]
 
+    def user_may_edit(self, request):
+        """Whether the visitor is an editor of this practice (sees contacts without consent)."""
+        return bool(
+            request is not None
+            and request.user.is_authenticated
+            and self.permissions_for_user(request.user).can_edit()
+        )
+
     def visible_contacts(self, request):
         contacts = list(self.contacts.all())
-        if request is not None and request.user.is_authenticated and self.permissions_for_user(
-            request.user
-        ).can_edit():
+        if self.user_may_edit(request):
             return contacts
         return [contact for contact in contacts if contact.public]
 
@@ -286,9 +293,25 @@ class PracticePage(RoutablePageMixin, Page):
     def markdown_download(self, request):
         from practices.markdown_io import export_practice
 
-        response = HttpResponse(export_practice(self), content_type="text/markdown; charset=utf-8")
+        response = HttpResponse(
+            export_practice(self, include_private=self.user_may_edit(request)),
+            content_type="text/markdown; charset=utf-8",
+        )
         response["Content-Disposition"] = f'attachment; filename="{self.slug}.md"'
         return response
+
+    @path("contact/<int:contact_id>/", name="contact")
+    def contact(self, request, contact_id):
+        """A contact's email address, revealed by a button (POST) so that scrapers following
+        links never find it in a page."""
+        contact = next((c for c in self.visible_contacts(request) if c.pk == contact_id), None)
+        if contact is None or not contact.email:
+            raise Http404
+        return TemplateResponse(
+            request,
+            "practices/contact.html",
+            {"page": self, "contact": contact, "revealed": request.method == "POST"},
+        )
 
     @path("", name="detail")
     def detail(self, request):
