@@ -28,8 +28,13 @@ def people(practice_index):
     organisation = OrganisationFactory(name="Social Services of Castilla y León", country=country)
     author = make_author(organisation, username="ana", email="ana@example.org")
     validator = make_validator(username="val", email="val@example.org")
-    return {"country": country, "organisation": organisation, "author": author,
-            "validator": validator, "index": practice_index}
+    return {
+        "country": country,
+        "organisation": organisation,
+        "author": author,
+        "validator": validator,
+        "index": practice_index,
+    }
 
 
 def create_and_submit(client, people):
@@ -37,10 +42,14 @@ def create_and_submit(client, people):
     add_url = reverse(
         "wagtailadmin_pages:add", args=("practices", "practicepage", people["index"].pk)
     )
-    response = client.post(add_url, practice_form_data(
-        country=people["country"].pk, lead_organisation=people["organisation"].pk,
-        **{"action-submit": "Submit"},
-    ))
+    response = client.post(
+        add_url,
+        practice_form_data(
+            country=people["country"].pk,
+            lead_organisation=people["organisation"].pk,
+            **{"action-submit": "Submit"},
+        ),
+    )
     assert response.status_code == 302, response.context["form"].errors
     return PracticePage.objects.get(slug="community-kitchens")
 
@@ -79,9 +88,14 @@ def test_full_validation_journey(client, people):
     assert PracticePage.objects.get(pk=page.pk).workflow_in_progress
     # ...and requests changes with a comment and verdicts.
     mail.outbox.clear()
-    response = client.post(reject_url, {
-        **ALL_MET, "evidence": "not-met", "comment": "Please add figures on the results.",
-    })
+    response = client.post(
+        reject_url,
+        {
+            **ALL_MET,
+            "evidence": "not-met",
+            "comment": "Please add figures on the results.",
+        },
+    )
     assert response.status_code == 302
     state = WorkflowState.objects.get(object_id=str(page.pk))
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
@@ -98,11 +112,15 @@ def test_full_validation_journey(client, people):
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Changes requested" in dashboard
     assert "Please add figures on the results." in dashboard
-    response = client.post(edit_url, practice_form_data(
-        country=people["country"].pk, lead_organisation=people["organisation"].pk,
-        evidence="312 families took part; 40 % cooked weekly after six months.",
-        **{"action-submit": "Resubmit"},
-    ))
+    response = client.post(
+        edit_url,
+        practice_form_data(
+            country=people["country"].pk,
+            lead_organisation=people["organisation"].pk,
+            evidence="312 families took part; 40 % cooked weekly after six months.",
+            **{"action-submit": "Resubmit"},
+        ),
+    )
     assert response.status_code == 302
     page = PracticePage.objects.get(pk=page.pk)
     assert page.workflow_in_progress
@@ -112,7 +130,8 @@ def test_full_validation_journey(client, people):
     client.force_login(validator)
     approve_url = workflow_action_url(page, "approve")
     response = client.post(
-        approve_url, {**ALL_MET, "ethics": "not-met"},
+        approve_url,
+        {**ALL_MET, "ethics": "not-met"},
         headers={"x-requested-with": "XMLHttpRequest"},
     )
     assert "cannot be approved while a criterion is not met" in json.loads(response.content)["html"]
@@ -162,6 +181,12 @@ def test_author_cannot_approve_their_own_practice(client, people):
 def test_criteria_page_lists_every_criterion(client, db):
     response = client.get("/validation-criteria/")
     assert response.status_code == 200
-    for label in ("Relevance to the target group", "Evidence of results", "Transferability",
-                  "Sustainability", "Participation of the people served", "Ethics"):
+    for label in (
+        "Relevance to the target group",
+        "Evidence of results",
+        "Transferability",
+        "Sustainability",
+        "Participation of the people served",
+        "Ethics",
+    ):
         assert label in response.content.decode()

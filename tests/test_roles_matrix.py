@@ -93,8 +93,11 @@ class PracticeKind(Kind):
 
     def make(self, world):
         page = make_practice(
-            world.index, title="Original title", country=world.country,
-            lead_organisation=getattr(world, self.organisation), publish=self.live,
+            world.index,
+            title="Original title",
+            country=world.country,
+            lead_organisation=getattr(world, self.organisation),
+            publish=self.live,
         )
         if self.live:
             # A newer draft, so "view in the admin" shows something the public cannot see.
@@ -114,16 +117,20 @@ class PracticeKind(Kind):
         return client.post(
             reverse("wagtailadmin_pages:edit", args=(page.pk,)),
             practice_form_data(
-                title="Changed title", slug=page.slug, country=page.country_id,
-                lead_organisation=page.lead_organisation_id, **extra,
+                title="Changed title",
+                slug=page.slug,
+                country=page.country_id,
+                lead_organisation=page.lead_organisation_id,
+                **extra,
             ),
         )
 
     def edit(self, client, page, world):
         self._post_edit(client, page)
-        return PracticePage.objects.get(pk=page.pk).get_latest_revision().content[
-            "title"
-        ] == "Changed title"
+        return (
+            PracticePage.objects.get(pk=page.pk).get_latest_revision().content["title"]
+            == "Changed title"
+        )
 
     def publish(self, client, page, world):
         self._post_edit(client, page, **{"action-publish": "Publish"})
@@ -174,11 +181,18 @@ class ReferenceData(Kind):
         return client.get(self._url("inspect", obj)).status_code == 200
 
     def edit(self, client, obj, world):
-        client.post(self._url("edit", obj), {
-            "acronym": obj.acronym, "slug": obj.slug, "name": "Renamed project",
-            "programme": obj.programme, "summary": "", "website": "",
-            "partners": [o.pk for o in obj.partners.all()],
-        })
+        client.post(
+            self._url("edit", obj),
+            {
+                "acronym": obj.acronym,
+                "slug": obj.slug,
+                "name": "Renamed project",
+                "programme": obj.programme,
+                "summary": "",
+                "website": "",
+                "partners": [o.pk for o in obj.partners.all()],
+            },
+        )
         return CooperationProject.objects.get(pk=obj.pk).name == "Renamed project"
 
     def delete(self, client, obj, world):
@@ -202,7 +216,10 @@ def _cases():
             for letter, action in ACTIONS.items():
                 if action in kind.actions:
                     yield pytest.param(
-                        role, kind_name, action, letter in letters,
+                        role,
+                        kind_name,
+                        action,
+                        letter in letters,
                         id=f"{role}-{kind_name}-{action}",
                     )
 
