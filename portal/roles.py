@@ -14,6 +14,7 @@ apps add their own grants through the ``setup_roles`` hook (see docs/roles.md).
 Per-object checks ask ``role_scope(user)`` which organisations and projects a user acts for.
 """
 
+import threading
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
@@ -146,31 +147,38 @@ class RoleGroups:
 
 
 @transaction.atomic
-def setup_roles():
-    """Create or refresh every role group and its permissions; returns report lines."""
+def setup_roles(organisations=None, projects=None):
+    """Create or refresh the role groups and their permissions; returns report lines. By
+    default every organisation and project gets its group; pass ``organisations`` and/or
+    ``projects`` to set up only those (what happens when one is added in the admin)."""
     from wagtail.documents.models import Document
     from wagtail.images.models import Image
 
     access_admin = _admin_access()
     view_reference = [p for model in REFERENCE_MODELS for p in model_permissions(model, ["view"])]
+    partial = organisations is not None or projects is not None
 
     site_editors = _role_group(Role.SITE_EDITOR, SITE_EDITORS)
-    site_editors.permissions.add(
-        access_admin, *[p for model in REFERENCE_MODELS for p in model_permissions(model)]
-    )
-    grant_page_permissions(
-        site_editors,
-        Page.get_first_root_node(),
-        ["add", "change", "publish", "bulk_delete", "lock", "unlock"],
-    )
-    grant_collection_permissions(site_editors, Document, ["add", "change", "delete", "choose"])
-    grant_collection_permissions(site_editors, Image, ["add", "change", "delete", "choose"])
-
     validators = _role_group(Role.VALIDATOR, VALIDATORS)
-    validators.permissions.add(access_admin, *view_reference)
+    if not partial:
+        site_editors.permissions.add(
+            access_admin, *[p for model in REFERENCE_MODELS for p in model_permissions(model)]
+        )
+        grant_page_permissions(
+            site_editors,
+            Page.get_first_root_node(),
+            ["add", "change", "publish", "bulk_delete", "lock", "unlock"],
+        )
+        grant_collection_permissions(site_editors, Document, ["add", "change", "delete", "choose"])
+        grant_collection_permissions(site_editors, Image, ["add", "change", "delete", "choose"])
+        validators.permissions.add(access_admin, *view_reference)
 
     authors = {}
-    for organisation in Organisation.objects.order_by("name"):
+    if organisations is None:
+        organisations = Organisation.objects.order_by("name")
+    if projects is None:
+        projects = CooperationProject.objects.order_by("acronym")
+    for organisation in organisations:
         group = _role_group(
             Role.PARTNER_AUTHOR,
             _group_name(_("Partner authors"), organisation.name),
@@ -178,7 +186,7 @@ def setup_roles():
         )
         authors[organisation.pk] = group
     coordinators = {}
-    for project in CooperationProject.objects.order_by("acronym"):
+    for project in projects:
         group = _role_group(
             Role.PROJECT_COORDINATOR,
             _group_name(_("Project coordinators"), project.acronym),
@@ -200,3 +208,29 @@ def setup_roles():
         if message:
             lines.append(message)
     return lines
+
+
+_pending = threading.local()
+
+
+def setup_roles_for_new(sender, instance, created, raw=False, **kwargs):
+    """post_save: an organisation or project added in the admin (or by an import) gets its
+    group once the transaction commits. Those saved in one transaction are set up together:
+    the first callback does the work, the others find nothing left to do."""
+    if not created or raw:
+        return
+    if getattr(_pending, "items", None) is None:
+        _pending.items = {Organisation: set(), CooperationProject: set()}
+    _pending.items[type(instance)].add(instance.pk)
+    transaction.on_commit(_setup_pending)
+
+
+def _setup_pending():
+    items, _pending.items = getattr(_pending, "items", None), None
+    if not items or not any(items.values()):
+        return
+    # Rows saved in a transaction that was rolled back are gone: filter by what exists.
+    setup_roles(
+        organisations=list(Organisation.objects.filter(pk__in=items[Organisation])),
+        projects=list(CooperationProject.objects.filter(pk__in=items[CooperationProject])),
+    )

@@ -156,3 +156,24 @@ def test_authors_dashboard_lists_their_practices_in_fixed_queries(
     assert panel.count("Own ") == 8
     assert "Somebody else" not in panel
     assert "Published" in panel and "Draft" in panel
+
+
+def test_organisation_added_in_the_admin_gets_its_author_group(
+    admin_client, practice_index, django_capture_on_commit_callbacks
+):
+    country = CountryFactory()
+    url = reverse("wagtailsnippets_portal_organisation:add")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url,
+            {
+                "name": "Caritas Valencia",
+                "organisation_type": "ngo",
+                "country": country.pk,
+                "region": "",
+                "website": "",
+            },
+        )
+    assert response.status_code == 302
+    group = RoleGroup.objects.get(role=Role.PARTNER_AUTHOR, organisation__name="Caritas Valencia")
+    assert group.group.page_permissions.filter(page=practice_index).exists()
