@@ -205,4 +205,3 @@ class PracticeValidationTask(AbstractGroupApprovalTask):
             task_state.approve(user=user, comment=comment)
         else:
             task_state.reject(user=user, comment=comment)
-

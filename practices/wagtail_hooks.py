@@ -13,7 +13,9 @@ def _published():
 
 @hooks.register("portal_home_context")
 def newest_practices(request, context):
-    practices = list(_published().order_by("-first_published_at", "title").with_card_data()[:HOME_NEWEST])
+    practices = list(
+        _published().order_by("-first_published_at", "title").with_card_data()[:HOME_NEWEST]
+    )
     context["home_sections"].append(
         {
             "title": _("Newest practices"),
@@ -62,12 +64,16 @@ def load_demo_practices(home):
     from .models import PracticeIndexPage
 
     index = ensure_child_page(
-        home, PracticeIndexPage, title="Good practices", slug="practices",
+        home,
+        PracticeIndexPage,
+        title="Good practices",
+        slug="practices",
         intro="Good practices in social inclusion, documented by the organisations that run them.",
     )
     try:
         result = import_practices(
-            read_sources([settings.BASE_DIR / "fixtures" / "practices"]), publish=True,
+            read_sources([settings.BASE_DIR / "fixtures" / "practices"]),
+            publish=True,
             index_page=index,
         )
     except ImportFailed as exc:
@@ -97,8 +103,17 @@ class MyPracticesPanel(Component):
         self.practices = practices
 
     def get_context_data(self, parent_context):
+        from django.urls import reverse
+
+        from .models import PracticeIndexPage
+
         context = super().get_context_data(parent_context)
         context["practices"] = self.practices
+        index = PracticeIndexPage.objects.first()
+        if index:
+            context["add_url"] = reverse(
+                "wagtailadmin_pages:add", args=("practices", "practicepage", index.pk)
+            )
         return context
 
 

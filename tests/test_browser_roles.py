@@ -8,7 +8,7 @@ from wagtail.models import Workflow
 from practices.validation import CRITERION_NAMES
 from tests.browser import browser_page  # noqa: F401
 from tests.factories import CountryFactory, OrganisationFactory, make_practice, make_site
-from tests.factories_roles import make_author, make_validator
+from tests.factories_roles import ensure_wagtail_tree, make_author, make_validator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +38,7 @@ def act_from_dashboard(page, action, verdicts, comment):
 
 def test_validator_sends_back_then_approves_in_the_browser(browser_page):  # noqa: F811
     page = browser_page
+    ensure_wagtail_tree()  # an earlier transactional test may have flushed it
     _home, index = make_site()
     country = CountryFactory()
     organisation = OrganisationFactory(country=country)

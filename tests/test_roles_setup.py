@@ -156,6 +156,7 @@ def test_authors_dashboard_lists_their_practices_in_fixed_queries(
     assert panel.count("Own ") == 8
     assert "Somebody else" not in panel
     assert "Published" in panel and "Draft" in panel
+    assert "Add a practice" in panel
 
 
 def test_organisation_added_in_the_admin_gets_its_author_group(
