@@ -103,3 +103,35 @@ def test_consent_fields_are_in_the_admin_form(client, practice):
     html = client.get(reverse("wagtailadmin_pages:edit", args=(practice.pk,))).content.decode()
     assert "may be shown publicly" in html.lower() or "May be shown publicly" in html
     assert "consent_date" in html
+
+
+def test_preview_of_unsaved_contacts_renders_without_addresses(client, practice):
+    from wagtail.test.utils.form_data import inline_formset
+
+    from tests.factories_roles import practice_form_data
+
+    client.force_login(make_author(practice.lead_organisation))
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(practice.pk,))
+    data = practice_form_data(
+        title=practice.title,
+        slug=practice.slug,
+        country=practice.country_id,
+        lead_organisation=practice.lead_organisation_id,
+        contacts=inline_formset(
+            [
+                {
+                    "name": "New Person",
+                    "email": "new.person@example.org",
+                    "public": "on",
+                    "role": "",
+                    "organisation": "",
+                    "phone": "",
+                    "consent_date": "",
+                },
+            ]
+        ),
+    )
+    assert client.post(url, data).json()["is_valid"]
+    html = client.get(url).content.decode()
+    assert "New Person" in html
+    assert "new.person@example.org" not in html
