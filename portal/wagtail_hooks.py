@@ -2,6 +2,7 @@
 each with search (plain ORM lookups, no search index to keep in step) and filters."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -80,3 +81,51 @@ class ReferenceDataGroup(SnippetViewSetGroup):
 
 
 register_snippet(ReferenceDataGroup)
+
+
+DEMO_AUTHOR_ORGANISATION = "Social Services of Castilla y León"
+DEMO_COORDINATED_PROJECT = "NEAR"
+
+
+@hooks.register("load_demo_content", order=40)
+def load_demo_roles(home):
+    from .roles import setup_roles
+
+    return "\n".join(setup_roles())
+
+
+@hooks.register("create_demo_users")
+def create_demo_role_users():
+    """A partner author (for a seed organisation), a validator and a coordinator (NEAR)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import CooperationProject, Organisation, Role, RoleGroup
+    from .roles import setup_roles
+
+    setup_roles()
+    wanted = [(_("validator"), "validator", RoleGroup.objects.filter(role=Role.VALIDATOR))]
+    organisation = Organisation.objects.filter(name=DEMO_AUTHOR_ORGANISATION).first()
+    if organisation:
+        wanted.append((
+            _("partner author"), "partner-author",
+            RoleGroup.objects.filter(role=Role.PARTNER_AUTHOR, organisation=organisation),
+        ))
+    project = CooperationProject.objects.filter(acronym=DEMO_COORDINATED_PROJECT).first()
+    if project:
+        wanted.append((
+            _("project coordinator"), "coordinator",
+            RoleGroup.objects.filter(role=Role.PROJECT_COORDINATOR, project=project),
+        ))
+    User = get_user_model()
+    created = []
+    for role, username, role_groups in wanted:
+        if User.objects.filter(username=username).exists():
+            continue
+        password = f"changeme-{username}"
+        user = User.objects.create_user(
+            username=username, email=f"{username}@example.org", password=password,
+            first_name=str(role).capitalize(),
+        )
+        user.groups.set([role_group.group for role_group in role_groups.select_related("group")])
+        created.append((str(role), username, password))
+    return created

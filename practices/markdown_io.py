@@ -501,8 +501,10 @@ def validate_practice(parsed, refs):
     return parsed
 
 
-def practice_to_data(page):
-    """The front-matter dictionary and sections of a page, in file order."""
+def practice_to_data(page, include_private=True):
+    """The front-matter dictionary and sections of a page, in file order. Without
+    ``include_private`` (public downloads) only contacts who consented are listed, and never
+    with their email address."""
 
     def number(value):
         if value is None:
@@ -546,7 +548,7 @@ def practice_to_data(page):
                     "name": c.name,
                     "role": c.role,
                     "organisation": c.organisation,
-                    "email": c.email,
+                    "email": c.email if include_private else None,
                     "phone": c.phone,
                     "public": c.public,
                     "consent_date": c.consent_date,
@@ -554,6 +556,7 @@ def practice_to_data(page):
                 keep={"public"},
             )
             for c in page.contacts.all()
+            if include_private or c.public
         ],
         "links": [{"title": link.title, "url": link.url} for link in page.links.all()],
     }
@@ -566,8 +569,8 @@ def _compact(row, keep=()):
     return {k: v for k, v in row.items() if k in keep or v not in (None, "")}
 
 
-def export_practice(page):
-    data, sections = practice_to_data(page)
+def export_practice(page, include_private=True):
+    data, sections = practice_to_data(page, include_private=include_private)
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     parts = [f"---\n{front}---\n"]
     for name, heading in SECTION_HEADINGS.items():

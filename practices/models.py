@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -26,6 +28,8 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from portal.models import FundingProgramme, Theme
 from portal.pagination import paginate
+
+from .permissions import PracticePageForm
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
@@ -219,6 +223,7 @@ class PracticePage(RoutablePageMixin, Page):
         ]
     )
 
+    base_form_class = PracticePageForm
     parent_page_types = ["practices.PracticeIndexPage"]
     subpage_types = []
 
@@ -227,6 +232,25 @@ class PracticePage(RoutablePageMixin, Page):
         verbose_name_plural = _("good practices")
 
     objects = PracticePageManager()
+
+    def permissions_for_user(self, user):
+        from .permissions import PracticePermissionTester
+
+        return PracticePermissionTester(user, self)
+
+    @cached_property
+    def validation(self):
+        """The latest approved validation of this practice, or None."""
+
+        return (
+            PracticeValidationState.objects.filter(
+                workflow_state__base_content_type_id=self.get_base_content_type().pk,
+                workflow_state__object_id=str(self.pk),
+                status=PracticeValidationState.STATUS_APPROVED,
+            )
+            .order_by("-finished_at")
+            .first()
+        )
 
     def clean(self):
         super().clean()
@@ -278,13 +302,17 @@ class PracticePage(RoutablePageMixin, Page):
     def narrative(self):
         return [(name, heading, getattr(self, name)) for name, heading in NARRATIVE_SECTIONS]
 
-    def visible_contacts(self, request):
-        contacts = list(self.contacts.all())
-        if (
+    def user_may_edit(self, request):
+        """Whether the visitor is an editor of this practice (sees contacts without consent)."""
+        return bool(
             request is not None
             and request.user.is_authenticated
             and self.permissions_for_user(request.user).can_edit()
-        ):
+        )
+
+    def visible_contacts(self, request):
+        contacts = list(self.contacts.all())
+        if self.user_may_edit(request):
             return contacts
         return [contact for contact in contacts if contact.public]
 
@@ -300,9 +328,25 @@ class PracticePage(RoutablePageMixin, Page):
     def markdown_download(self, request):
         from practices.markdown_io import export_practice
 
-        response = HttpResponse(export_practice(self), content_type="text/markdown; charset=utf-8")
+        response = HttpResponse(
+            export_practice(self, include_private=self.user_may_edit(request)),
+            content_type="text/markdown; charset=utf-8",
+        )
         response["Content-Disposition"] = f'attachment; filename="{self.slug}.md"'
         return response
+
+    @path("contact/<int:contact_id>/", name="contact")
+    def contact(self, request, contact_id):
+        """A contact's email address, revealed by a button (POST) so that scrapers following
+        links never find it in a page."""
+        contact = next((c for c in self.visible_contacts(request) if c.pk == contact_id), None)
+        if contact is None or not contact.email:
+            raise Http404
+        return TemplateResponse(
+            request,
+            "practices/contact.html",
+            {"page": self, "contact": contact, "revealed": request.method == "POST"},
+        )
 
     @path("", name="detail")
     def detail(self, request):
@@ -427,3 +471,6 @@ class PracticeDocument(Orderable):
 
     def __str__(self):
         return self.title or self.document.title
+
+
+from .validation import PracticeValidationState, PracticeValidationTask  # noqa: E402, F401

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 
 from .models import PracticePage
 
@@ -81,6 +82,51 @@ def load_demo_practices(home):
         f"Practices: {len(result.created)} created, {len(result.updated)} updated, "
         f"{len(result.unchanged)} unchanged"
     )
+
+
+@hooks.register("setup_roles")
+def practice_roles(groups):
+    from .roles import setup_practice_roles
+
+    return setup_practice_roles(groups)
+
+
+class MyPracticesPanel(Component):
+    """Dashboard panel: the practices a partner author or coordinator writes for, and where
+    each stands in the validation workflow."""
+
+    name = "my_practices"
+    template_name = "practices/admin/my_practices_panel.html"
+    order = 50
+
+    def __init__(self, practices):
+        self.practices = practices
+
+    def get_context_data(self, parent_context):
+        from django.urls import reverse
+
+        from .models import PracticeIndexPage
+
+        context = super().get_context_data(parent_context)
+        context["practices"] = self.practices
+        index = PracticeIndexPage.objects.first()
+        if index:
+            context["add_url"] = reverse(
+                "wagtailadmin_pages:add", args=("practices", "practicepage", index.pk)
+            )
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_practices_panel(request, panels):
+    from portal.roles import role_scope
+
+    from .roles import practices_for_writer
+
+    scope = role_scope(request.user)
+    if request.user.is_superuser or not (scope.organisation_ids or scope.project_ids):
+        return
+    panels.append(MyPracticesPanel(practices_for_writer(request.user)))
 
 
 @hooks.register("register_search_type")

@@ -136,9 +136,13 @@ def test_missing_path_is_a_clear_error(reference, tmp_path):
         run(tmp_path / "nope.md")
 
 
-def test_markdown_download_round_trips_unchanged(reference, tmp_path, client):
+def test_markdown_download_round_trips_unchanged(reference, tmp_path, admin_client, client):
+    """An editor's download is the full record; a visitor's never shows an email address."""
     run(write(tmp_path, "a.md", GOOD.format(slug="round", title="Round trip")), "--publish")
     page = PracticePage.objects.get(slug="round")
+    public = client.get(f"{page.url}markdown/").content.decode()
+    assert "Jane Doe" in public and "jane@example.org" not in public
+    client = admin_client
     response = client.get(f"{page.url}markdown/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/markdown")

@@ -9,6 +9,7 @@ from .reference import (
     TargetGroup,
     Theme,
 )
+from .roles import Role, RoleGroup
 
 __all__ = [
     "CooperationProject",
@@ -18,6 +19,8 @@ __all__ = [
     "Organisation",
     "OrganisationType",
     "Region",
+    "Role",
+    "RoleGroup",
     "StandardPage",
     "TargetGroup",
     "Theme",

@@ -146,6 +146,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_I18N_ENABLED = False
+# Approving the last task of a workflow publishes without asking the approver for publish
+# permission (validators approve practices but cannot publish anything themselves).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "practices.workflow_actions.publish_approved"
 
 # Wagtail's own (admin) search stays on its database backend; the public faceted search is
 # the portal's own search/ app, whose engine is chosen below.

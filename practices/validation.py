@@ -1,0 +1,207 @@
+"""The validation workflow: a validator checks a submitted practice against published criteria,
+records a verdict per criterion and a comment, then approves (which publishes it) or requests
+changes (which sends it back to the author with the comments).
+
+Built on Wagtail's own workflow models, so the admin's moderation dashboard, history,
+comparison view and email notifications all work unchanged."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import AbstractGroupApprovalTask, TaskState
+
+
+class Verdict(models.TextChoices):
+    MET = "met", _("Met")
+    PARTLY = "partly", _("Partly met")
+    NOT_MET = "not-met", _("Not met")
+
+
+# The published criteria: (field name, label, what the validator looks for). The order is the
+# order of the checklist, of the criteria page and of the "validated" box on a practice.
+CRITERIA = [
+    (
+        "relevance",
+        _("Relevance to the target group"),
+        _(
+            "The practice answers a documented need of the people it serves, and the target "
+            "group is named precisely."
+        ),
+    ),
+    (
+        "evidence",
+        _("Evidence of results"),
+        _(
+            "Results are shown by figures, an evaluation or other verifiable evidence, not only "
+            "by intentions."
+        ),
+    ),
+    (
+        "transferability",
+        _("Transferability"),
+        _(
+            "Another region could adopt it: the conditions, resources and steps it needs are "
+            "described."
+        ),
+    ),
+    (
+        "sustainability",
+        _("Sustainability"),
+        _(
+            "It lasts or can last beyond its first funding: stable financing, institutional "
+            "support or integration into a policy."
+        ),
+    ),
+    (
+        "participation",
+        _("Participation of the people served"),
+        _("The people the practice serves take part in designing, running or evaluating it."),
+    ),
+    (
+        "ethics",
+        _("Ethics"),
+        _(
+            "It respects the dignity, consent and personal data of the people served and "
+            "avoids stigmatising them."
+        ),
+    ),
+]
+CRITERION_NAMES = [name for name, _label, _help in CRITERIA]
+
+
+def _verdict_field(label, help_text, required):
+    return forms.ChoiceField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.RadioSelect,
+        choices=Verdict.choices if required else [("", _("Not assessed")), *Verdict.choices],
+    )
+
+
+class ApproveForm(forms.Form):
+    """Approving needs a verdict on every criterion and none of them "not met"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label, help_text in CRITERIA:
+            self.fields[name] = _verdict_field(label, help_text, required=True)
+        self.fields["comment"] = forms.CharField(
+            label=_("Comment"), required=False, widget=forms.Textarea({"rows": 3})
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        failed = [
+            str(label) for name, label, _help in CRITERIA if cleaned.get(name) == Verdict.NOT_MET
+        ]
+        if failed:
+            raise forms.ValidationError(
+                _(
+                    "A practice cannot be approved while a criterion is not met (%(criteria)s). "
+                    "Request changes instead."
+                )
+                % {"criteria": ", ".join(failed)}
+            )
+        return cleaned
+
+
+class RequestChangesForm(forms.Form):
+    """Sending back needs a comment telling the author what to change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label, help_text in CRITERIA:
+            self.fields[name] = _verdict_field(label, help_text, required=False)
+        self.fields["comment"] = forms.CharField(
+            label=_("What should the author change?"),
+            required=True,
+            widget=forms.Textarea({"rows": 4}),
+        )
+
+
+class PracticeValidationState(TaskState):
+    """One review of one revision: the verdict on each criterion and the comment."""
+
+    relevance = models.CharField(
+        _("relevance to the target group"), max_length=10, choices=Verdict.choices, blank=True
+    )
+    evidence = models.CharField(
+        _("evidence of results"), max_length=10, choices=Verdict.choices, blank=True
+    )
+    transferability = models.CharField(
+        _("transferability"), max_length=10, choices=Verdict.choices, blank=True
+    )
+    sustainability = models.CharField(
+        _("sustainability"), max_length=10, choices=Verdict.choices, blank=True
+    )
+    participation = models.CharField(
+        _("participation of the people served"),
+        max_length=10,
+        choices=Verdict.choices,
+        blank=True,
+    )
+    ethics = models.CharField(_("ethics"), max_length=10, choices=Verdict.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("practice validation")
+        verbose_name_plural = _("practice validations")
+
+    def verdicts(self):
+        """[(name, label, verdict value, verdict label)] in checklist order, assessed only."""
+        return [
+            (name, label, getattr(self, name), Verdict(getattr(self, name)).label)
+            for name, label, _help in CRITERIA
+            if getattr(self, name)
+        ]
+
+    def criteria_met(self):
+        return [label for name, label, _help in CRITERIA if getattr(self, name) == Verdict.MET]
+
+    def get_comment(self):
+        # Shown in the workflow history and in the notification emails.
+        lines = [f"{label}: {verdict_label}" for _n, label, _v, verdict_label in self.verdicts()]
+        return "\n".join(filter(None, [self.comment, "\n".join(lines)]))
+
+
+class PracticeValidationTask(AbstractGroupApprovalTask):
+    """Members of the chosen groups (the validators) review practices against CRITERIA."""
+
+    task_state_class = PracticeValidationState
+
+    class Meta:
+        verbose_name = _("practice validation task")
+        verbose_name_plural = _("practice validation tasks")
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Validators check the practice against the published criteria, record a verdict "
+            "per criterion and approve it or request changes."
+        )
+
+    def get_actions(self, obj, user):
+        if user.is_superuser or self._user_in_groups(user):
+            return [("reject", _("Request changes"), True), ("approve", _("Approve"), True)]
+        return []
+
+    def get_form_for_action(self, action):
+        return ApproveForm if action == "approve" else RequestChangesForm
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name not in ("approve", "reject"):
+            return super().on_action(task_state, user, action_name, **kwargs)
+        # The editor's action menu hands over data its modal validated in the browser: check it
+        # again here, the only place both paths meet.
+        form = self.get_form_for_action(action_name)(data=kwargs)
+        if not form.is_valid():
+            raise PermissionDenied(form.errors.as_text())
+        task_state = task_state.specific
+        for name in CRITERION_NAMES:
+            setattr(task_state, name, form.cleaned_data.get(name) or "")
+        comment = form.cleaned_data["comment"]
+        if action_name == "approve":
+            task_state.approve(user=user, comment=comment)
+        else:
+            task_state.reject(user=user, comment=comment)
