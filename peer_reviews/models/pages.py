@@ -113,6 +113,7 @@ class PeerReviewWorksheetPage(RoutablePageMixin, FormMixin, Page):
         FieldPanel("thank_you_text"),
     ]
 
+    parent_page_types = ["learning_events.PeerReviewWorkshopPage"]
     subpage_types = []
 
     class Meta:
@@ -152,6 +153,14 @@ class PeerReviewWorksheetPage(RoutablePageMixin, FormMixin, Page):
         from ..services import save_answers
 
         return save_answers(self, invitation, form.cleaned_data, submit=submit)
+
+    def render_landing_page(self, request, form_submission=None, *args, **kwargs):
+        from django.template.response import TemplateResponse
+
+        context = self.get_context(request)
+        context["form_submission"] = form_submission
+        context["return_url"] = kwargs.get("return_url", "")
+        return TemplateResponse(request, self.get_landing_page_template(request), context)
 
     def serve_submissions_list_view(self, request, *args, **kwargs):
         # Wagtail's generic submissions listing knows nothing of invitations and who may read
