@@ -61,8 +61,11 @@ class WorksheetFormBuilder(FormBuilder):
             choices.append((value, label))
         options["initial"] = None
         return django.forms.TypedChoiceField(
-            choices=choices, coerce=int, empty_value=None,
-            widget=django.forms.RadioSelect(attrs={"class": "rating"}), **options
+            choices=choices,
+            coerce=int,
+            empty_value=None,
+            widget=django.forms.RadioSelect(attrs={"class": "rating"}),
+            **options,
         )
 
     def create_single_choice_field(self, field, options):
@@ -87,9 +90,12 @@ class WorksheetFormBuilder(FormBuilder):
 
         options["initial"] = []
         return PracticeChoiceField(
-            queryset=PracticePage.objects.live().public().select_related("country")
+            queryset=PracticePage.objects.live()
+            .public()
+            .select_related("country")
             .order_by("title"),
-            widget=django.forms.CheckboxSelectMultiple, **options
+            widget=django.forms.CheckboxSelectMultiple,
+            **options,
         )
 
     def get_formatted_field_choices(self, field):

@@ -11,9 +11,13 @@ from .models import Invitation
 
 class InvitationForm(forms.ModelForm):
     account = forms.CharField(
-        label=_("Account (username)"), required=False, max_length=150,
-        help_text=_("Optional: an existing account, so the participant can answer after signing "
-                    "in instead of using the personal link."),
+        label=_("Account (username)"),
+        required=False,
+        max_length=150,
+        help_text=_(
+            "Optional: an existing account, so the participant can answer after signing "
+            "in instead of using the personal link."
+        ),
     )
 
     class Meta:
@@ -54,7 +58,9 @@ class InvitationForm(forms.ModelForm):
 
 class ReportForm(forms.Form):
     synthesis = forms.CharField(
-        label=_("Synthesis"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
+        label=_("Synthesis"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Markdown: headings (##), lists, emphasis and links."),
     )
     quotes = forms.MultipleChoiceField(

@@ -32,27 +32,56 @@ def classic_questions():
     """
     q = QuestionType
     return [
-        {"field_type": q.SECTION, "label": "The host's policy challenge",
-         "help_text": "What you understood from the host's presentation and the visit."},
-        {"field_type": q.LONG_TEXT, "label": "How do you understand the host's policy challenge?",
-         "help_text": "In your own words: the problem, the people affected, what the host wants "
-                      "to change."},
-        {"field_type": q.SECTION, "label": "What you observed",
-         "help_text": "Strengths and weaknesses of the practice and of the policy instrument."},
+        {
+            "field_type": q.SECTION,
+            "label": "The host's policy challenge",
+            "help_text": "What you understood from the host's presentation and the visit.",
+        },
+        {
+            "field_type": q.LONG_TEXT,
+            "label": "How do you understand the host's policy challenge?",
+            "help_text": "In your own words: the problem, the people affected, what the host wants "
+            "to change.",
+        },
+        {
+            "field_type": q.SECTION,
+            "label": "What you observed",
+            "help_text": "Strengths and weaknesses of the practice and of the policy instrument.",
+        },
         {"field_type": q.LONG_TEXT, "label": "Strengths observed"},
         {"field_type": q.LONG_TEXT, "label": "Weaknesses and risks"},
-        {"field_type": q.SECTION, "label": "Recommendations",
-         "help_text": "What the host could do, soon and over the years."},
-        {"field_type": q.LONG_TEXT, "label": "Short-term recommendations",
-         "help_text": "Within the next 12 months."},
+        {
+            "field_type": q.SECTION,
+            "label": "Recommendations",
+            "help_text": "What the host could do, soon and over the years.",
+        },
+        {
+            "field_type": q.LONG_TEXT,
+            "label": "Short-term recommendations",
+            "help_text": "Within the next 12 months.",
+        },
         {"field_type": q.LONG_TEXT, "label": "Long-term recommendations", "required": False},
-        {"field_type": q.SECTION, "label": "Transfer", "help_text":
-         "Learning in both directions: from your region to the host, and from the host to you."},
-        {"field_type": q.PRACTICE, "label": "Practices from your region worth transferring",
-         "help_text": "Choose the practices in the portal that could help the host.",
-         "required": False},
-        {"field_type": q.LONG_TEXT,
-         "label": "How could the practice visited be adapted to your context?", "required": False},
-        {"field_type": q.RATING, "label": "Overall transferability of the practice visited",
-         "scale_low_label": "Hard to transfer", "scale_high_label": "Easy to transfer"},
+        {
+            "field_type": q.SECTION,
+            "label": "Transfer",
+            "help_text": "Learning in both directions: from your region to the host, "
+            "and from the host to you.",
+        },
+        {
+            "field_type": q.PRACTICE,
+            "label": "Practices from your region worth transferring",
+            "help_text": "Choose the practices in the portal that could help the host.",
+            "required": False,
+        },
+        {
+            "field_type": q.LONG_TEXT,
+            "label": "How could the practice visited be adapted to your context?",
+            "required": False,
+        },
+        {
+            "field_type": q.RATING,
+            "label": "Overall transferability of the practice visited",
+            "scale_low_label": "Hard to transfer",
+            "scale_high_label": "Easy to transfer",
+        },
     ]

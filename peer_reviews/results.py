@@ -33,9 +33,11 @@ def event_facts(event):
 
 
 def load_submissions(worksheet, *, submitted_only=False):
-    qs = worksheet.get_submissions().select_related(
-        "invitation__organisation", "invitation__region__country"
-    ).order_by("invitation__name", "pk")
+    qs = (
+        worksheet.get_submissions()
+        .select_related("invitation__organisation", "invitation__region__country")
+        .order_by("invitation__name", "pk")
+    )
     if submitted_only:
         qs = qs.filter(status=SubmissionStatus.SUBMITTED)
     return list(qs)
@@ -48,8 +50,11 @@ def load_practices(questions, submissions):
     for question in questions:
         if question.field_type == QuestionType.PRACTICE:
             for submission in submissions:
-                ids.update(v for v in submission.form_data.get(question.clean_name) or []
-                           if isinstance(v, int))
+                ids.update(
+                    v
+                    for v in submission.form_data.get(question.clean_name) or []
+                    if isinstance(v, int)
+                )
     if not ids:
         return {}
     pages = PracticePage.objects.filter(pk__in=ids).select_related("country")
@@ -72,8 +77,12 @@ def display_answer(question, value, practices):
 def progress(worksheet, submissions):
     invited = Invitation.objects.active().filter(event_id=worksheet.get_parent().pk).count()
     submitted = sum(1 for s in submissions if s.status == SubmissionStatus.SUBMITTED)
-    return {"invited": invited, "started": len(submissions), "submitted": submitted,
-            "drafts": len(submissions) - submitted}
+    return {
+        "invited": invited,
+        "started": len(submissions),
+        "submitted": submitted,
+        "drafts": len(submissions) - submitted,
+    }
 
 
 def _counts(values, options):
@@ -82,8 +91,14 @@ def _counts(values, options):
     rows = []
     for option, label in options:
         count = counter[option]
-        rows.append({"value": option, "label": label, "count": count,
-                     "percent": round(100 * count / total) if total else 0})
+        rows.append(
+            {
+                "value": option,
+                "label": label,
+                "count": count,
+                "percent": round(100 * count / total) if total else 0,
+            }
+        )
     return rows, total
 
 
@@ -94,8 +109,13 @@ def question_results(question, submissions, practices):
     result = {"question": question, "answers": [], "n": len(answered)}
     kind = question.field_type
     for submission, value in answered:
-        result["answers"].append({"submission": submission, "value": value,
-                                  "text": display_answer(question, value, practices)})
+        result["answers"].append(
+            {
+                "submission": submission,
+                "value": value,
+                "text": display_answer(question, value, practices),
+            }
+        )
     if kind == QuestionType.RATING:
         values = [v for _s, v in answered if v in RATING_VALUES]
         labels = []
@@ -110,7 +130,8 @@ def question_results(question, submissions, practices):
         result["mean"] = round(sum(values) / len(values), 2) if values else None
     elif kind in CHOICE_TYPES or kind == QuestionType.YES_NO:
         options = (
-            [(c, c) for c in question.choice_list()] if kind in CHOICE_TYPES
+            [(c, c) for c in question.choice_list()]
+            if kind in CHOICE_TYPES
             else [(v, str(label)) for v, label in YES_NO_CHOICES]
         )
         flat = []
@@ -154,21 +175,31 @@ def export_rows(worksheet):
     questions = worksheet.get_question_rows()
     submissions = load_submissions(worksheet)
     practices = load_practices(questions, submissions)
-    headings = [_("Participant"), _("Organisation"), _("Region"), _("Country"), _("Status"),
-                _("Last saved"), _("Submitted on")] + [q.label for q in questions]
+    headings = [
+        _("Participant"),
+        _("Organisation"),
+        _("Region"),
+        _("Country"),
+        _("Status"),
+        _("Last saved"),
+        _("Submitted on"),
+    ] + [q.label for q in questions]
     rows = []
     for s in submissions:
         inv = s.invitation
         region = inv.region
-        rows.append([
-            inv.name,
-            inv.organisation.name if inv.organisation else "",
-            region.name if region else "",
-            region.country.name if region else "",
-            s.get_status_display(),
-            s.updated_at,
-            s.submitted_at,
-        ] + [display_answer(q, s.form_data.get(q.clean_name), practices) for q in questions])
+        rows.append(
+            [
+                inv.name,
+                inv.organisation.name if inv.organisation else "",
+                region.name if region else "",
+                region.country.name if region else "",
+                s.get_status_display(),
+                s.updated_at,
+                s.submitted_at,
+            ]
+            + [display_answer(q, s.form_data.get(q.clean_name), practices) for q in questions]
+        )
     return headings, rows
 
 
@@ -178,9 +209,12 @@ def report_data(worksheet):
     if report is not None:
         questions = {q.clean_name: q for q in worksheet.get_question_rows()}
         selected = list(
-            QuotedAnswer.objects.filter(report=report, submission__status=SubmissionStatus.SUBMITTED)
-            .select_related("submission__invitation__organisation",
-                            "submission__invitation__region")
+            QuotedAnswer.objects.filter(
+                report=report, submission__status=SubmissionStatus.SUBMITTED
+            )
+            .select_related(
+                "submission__invitation__organisation", "submission__invitation__region"
+            )
             .order_by("submission__invitation__name")
         )
         practices = load_practices(questions.values(), [q.submission for q in selected])
@@ -189,11 +223,16 @@ def report_data(worksheet):
             question = questions.get(quote.field_name)
             if question is None:
                 continue
-            text = display_answer(question, quote.submission.form_data.get(quote.field_name),
-                                  practices)
+            text = display_answer(
+                question, quote.submission.form_data.get(quote.field_name), practices
+            )
             if text:
                 by_question.setdefault(quote.field_name, []).append(
-                    {"participant": quote.submission.invitation, "text": text})
-        quotes = [{"question": questions[name], "answers": by_question[name]}
-                  for name in questions if name in by_question]
+                    {"participant": quote.submission.invitation, "text": text}
+                )
+        quotes = [
+            {"question": questions[name], "answers": by_question[name]}
+            for name in questions
+            if name in by_question
+        ]
     return {"report": report, "quotes": quotes, **event_facts(worksheet.event)}

@@ -36,7 +36,8 @@ def save_answers(worksheet, invitation, cleaned_data, *, submit):
             )
     except IntegrityError:
         submission, created = (
-            WorksheetSubmission.objects.get(page=worksheet, invitation=invitation), False
+            WorksheetSubmission.objects.get(page=worksheet, invitation=invitation),
+            False,
         )
     if not created:
         for name, value in fields.items():

@@ -77,8 +77,12 @@ def worksheet(page, request, token=None):
 
     context = page.get_context(request)
     context.update(
-        invitation=invitation, problem=problem, closed=not page.is_open,
-        deadline_text=_deadline_text(page), action_url=request.path, submission=None,
+        invitation=invitation,
+        problem=problem,
+        closed=not page.is_open,
+        deadline_text=_deadline_text(page),
+        action_url=request.path,
+        submission=None,
         can_read_answers=request.user.is_authenticated and can_read_answers(request.user, page),
         login_url=_login_url(),
     )
@@ -87,13 +91,17 @@ def worksheet(page, request, token=None):
 
     if problem:
         status = PROBLEM_STATUS[problem]
+        if problem == "not_invited" and context["can_read_answers"]:
+            status = 200
         if posted:
             # Nothing typed is lost: show the answers back (read-only) with what to do.
             context["form"] = _disable(page.get_form(request.POST, page=page, draft=True))
             context["unsaved"] = True
             status = max(status, 403)
-        return _private(TemplateResponse(request, page.get_template(request), context,
-                                         status=status), token_page=token is not None)
+        return _private(
+            TemplateResponse(request, page.get_template(request), context, status=status),
+            token_page=token is not None,
+        )
 
     submission = page.get_submissions().filter(invitation=invitation).first()
     context["submission"] = submission
@@ -107,8 +115,10 @@ def worksheet(page, request, token=None):
         else:
             form = page.get_form(page=page, initial=initial)
         context["form"] = _disable(form)
-        return _private(TemplateResponse(request, page.get_template(request), context,
-                                         status=status), token_page=token is not None)
+        return _private(
+            TemplateResponse(request, page.get_template(request), context, status=status),
+            token_page=token is not None,
+        )
 
     if posted:
         already_submitted = submission is not None and submission.is_submitted
@@ -121,27 +131,44 @@ def worksheet(page, request, token=None):
                     page.render_landing_page(request, submission, return_url=request.path),
                     token_page=token is not None,
                 )
-            messages.success(request, _(
-                "Your draft is saved. Come back with the same link to finish it, until %(deadline)s."
-            ) % {"deadline": _deadline_text(page)})
+            messages.success(
+                request,
+                _(
+                    "Your draft is saved. Come back with the same link to finish it, "
+                    "until %(deadline)s."
+                )
+                % {"deadline": _deadline_text(page)},
+            )
             return _private(redirect(request.path), token_page=token is not None)
-        messages.error(request, _(
-            "Some answers need your attention (marked below). Everything you typed is still here."
-        ))
+        messages.error(
+            request,
+            _(
+                "Some answers need your attention (marked below). "
+                "Everything you typed is still here."
+            ),
+        )
         status = 200
     else:
         form = page.get_form(page=page, user=request.user, initial=initial)
     context["form"] = form
-    return _private(TemplateResponse(request, page.get_template(request), context, status=status),
-                    token_page=token is not None)
+    return _private(
+        TemplateResponse(request, page.get_template(request), context, status=status),
+        token_page=token is not None,
+    )
 
 
 def preview(page, request, mode_name):
     if mode_name == "landing":
         return page.render_landing_page(request)
     context = page.get_context(request)
-    context.update(form=page.get_form(page=page), preview=True, closed=False,
-                   deadline_text=_deadline_text(page), action_url="", problem=None)
+    context.update(
+        form=page.get_form(page=page),
+        preview=True,
+        closed=False,
+        deadline_text=_deadline_text(page),
+        action_url="",
+        problem=None,
+    )
     return TemplateResponse(request, page.get_template(request), context)
 
 
@@ -155,8 +182,9 @@ def results(page, request):
     denied = _require(request, page, can_read_answers)
     if denied:
         return denied
-    context = _organiser_context(page, request, results=build_results(page),
-                                 facts=event_facts(page.event))
+    context = _organiser_context(
+        page, request, results=build_results(page), facts=event_facts(page.event)
+    )
     return _private(TemplateResponse(request, "peer_reviews/results.html", context))
 
 
@@ -167,7 +195,9 @@ def export(page, request, fmt):
     headings, rows = export_rows(page)
     stem = f"{page.slug}-answers-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(headings, rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            exports.to_csv(headings, rows), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = HttpResponse(
             exports.to_xlsx(headings, rows, page.title),
@@ -178,8 +208,9 @@ def export(page, request, fmt):
 
 
 def _send_invitation(request, page, invitation):
-    worksheets = [w for w in page.get_parent().get_children().live().specific()
-                  if hasattr(w, "deadline")]
+    worksheets = [
+        w for w in page.get_parent().get_children().live().specific() if hasattr(w, "deadline")
+    ]
     links = "\n".join(
         f"- {w.title} ({_('until')} {_deadline_text(w)}): {personal_url(w, invitation, request)}"
         for w in worksheets
@@ -190,8 +221,12 @@ def _send_invitation(request, page, invitation):
         "You can save a draft and come back with the same link, and change your answers until "
         "the deadline.\n"
     ) % {"name": invitation.name, "event": page.get_parent().title, "links": links}
-    send_mail(_("Peer review: %(event)s") % {"event": page.get_parent().title}, body,
-              None, [invitation.email])
+    send_mail(
+        _("Peer review: %(event)s") % {"event": page.get_parent().title},
+        body,
+        None,
+        [invitation.email],
+    )
 
 
 def participants(page, request):
@@ -214,19 +249,26 @@ def participants(page, request):
                 messages.success(request, _("%(name)s is invited.") % {"name": invitation.name})
                 return _private(redirect(request.path))
         elif action in ("revoke", "renew", "send"):
-            invitation = Invitation.objects.filter(
-                event=event, pk=request.POST.get("invitation") or 0
-            ).first() if str(request.POST.get("invitation", "")).isdigit() else None
+            invitation = (
+                Invitation.objects.filter(
+                    event=event, pk=request.POST.get("invitation") or 0
+                ).first()
+                if str(request.POST.get("invitation", "")).isdigit()
+                else None
+            )
             if invitation is None:
                 raise Http404(_("No such participant in this event."))
             if action == "revoke":
                 invitation.revoke()
-                messages.success(request, _("The personal link of %(name)s no longer works.")
-                                 % {"name": invitation.name})
+                messages.success(
+                    request,
+                    _("The personal link of %(name)s no longer works.") % {"name": invitation.name},
+                )
             elif action == "renew":
                 invitation.renew()
-                messages.success(request, _("%(name)s has a new personal link.")
-                                 % {"name": invitation.name})
+                messages.success(
+                    request, _("%(name)s has a new personal link.") % {"name": invitation.name}
+                )
             if action in ("renew", "send") and invitation.email and not invitation.is_revoked:
                 _send_invitation(request, page, invitation)
             return _private(redirect(request.path))
@@ -236,8 +278,14 @@ def participants(page, request):
         Invitation.objects.filter(event=event).select_related("organisation", "region", "user")
     )
     statuses = {s.invitation_id: s for s in page.get_submissions()}
-    rows = [{"invitation": inv, "submission": statuses.get(inv.pk),
-             "link": personal_url(page, inv, request)} for inv in invitations]
+    rows = [
+        {
+            "invitation": inv,
+            "submission": statuses.get(inv.pk),
+            "link": personal_url(page, inv, request),
+        }
+        for inv in invitations
+    ]
     context = _organiser_context(page, request, form=form, rows=rows)
     return _private(TemplateResponse(request, "peer_reviews/participants.html", context))
 
@@ -270,22 +318,32 @@ def report_edit(page, request):
             with transaction.atomic():
                 report_obj, _created = RecommendationsReport.objects.update_or_create(
                     worksheet=page,
-                    defaults={"synthesis": form.cleaned_data["synthesis"],
-                              "updated_by": request.user},
+                    defaults={
+                        "synthesis": form.cleaned_data["synthesis"],
+                        "updated_by": request.user,
+                    },
                 )
                 report_obj.quotes.all().delete()
-                QuotedAnswer.objects.bulk_create([
-                    QuotedAnswer(report=report_obj, submission_id=int(key.split(":", 1)[0]),
-                                 field_name=key.split(":", 1)[1])
-                    for key in form.cleaned_data["quotes"]
-                ])
+                QuotedAnswer.objects.bulk_create(
+                    [
+                        QuotedAnswer(
+                            report=report_obj,
+                            submission_id=int(key.split(":", 1)[0]),
+                            field_name=key.split(":", 1)[1],
+                        )
+                        for key in form.cleaned_data["quotes"]
+                    ]
+                )
             messages.success(request, _("The report is saved."))
             return _private(redirect(page.url + page.reverse_subpage("report_edit")))
-        messages.error(request, _("The report could not be saved; see below. Nothing you "
-                                  "wrote is lost."))
+        messages.error(
+            request, _("The report could not be saved; see below. Nothing you wrote is lost.")
+        )
     else:
-        form = ReportForm(initial={"synthesis": report_obj.synthesis if report_obj else "",
-                                   "quotes": selected}, quotable=quotable)
+        form = ReportForm(
+            initial={"synthesis": report_obj.synthesis if report_obj else "", "quotes": selected},
+            quotable=quotable,
+        )
     chosen = set(form["quotes"].value() or [])
     context = _organiser_context(page, request, form=form, results=built, chosen=chosen)
     return _private(TemplateResponse(request, "peer_reviews/report_edit.html", context))

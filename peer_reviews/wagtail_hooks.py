@@ -21,7 +21,8 @@ def only_readable_worksheets(user, editable_forms):
     worksheet_type = ContentType.objects.get_for_model(PeerReviewWorksheetPage)
     worksheets = editable_forms.filter(content_type=worksheet_type)
     hidden = [
-        page.pk for page in PeerReviewWorksheetPage.objects.filter(pk__in=worksheets.values("pk"))
+        page.pk
+        for page in PeerReviewWorksheetPage.objects.filter(pk__in=worksheets.values("pk"))
         if not can_read_answers(user, page)
     ]
     return editable_forms.exclude(pk__in=hidden) if hidden else editable_forms
@@ -34,13 +35,22 @@ def _worksheet_buttons(page, user):
     if not can_read_answers(user, specific):
         return
     base = specific.url or ""
-    yield Button(_("Results"), base + specific.reverse_subpage("results"), icon_name="table",
-                 priority=90)
+    yield Button(
+        _("Results"), base + specific.reverse_subpage("results"), icon_name="table", priority=90
+    )
     if can_manage(user, specific):
-        yield Button(_("Participants"), base + specific.reverse_subpage("participants"),
-                     icon_name="group", priority=91)
-        yield Button(_("Write the report"), base + specific.reverse_subpage("report_edit"),
-                     icon_name="doc-full", priority=92)
+        yield Button(
+            _("Participants"),
+            base + specific.reverse_subpage("participants"),
+            icon_name="group",
+            priority=91,
+        )
+        yield Button(
+            _("Write the report"),
+            base + specific.reverse_subpage("report_edit"),
+            icon_name="doc-full",
+            priority=92,
+        )
 
 
 @hooks.register("register_page_header_buttons")

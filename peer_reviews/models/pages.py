@@ -29,11 +29,15 @@ class WorksheetQuestion(AbstractFormField):
     )
     field_type.required_on_save = True
     scale_low_label = models.CharField(
-        _("label of 1"), max_length=60, blank=True,
+        _("label of 1"),
+        max_length=60,
+        blank=True,
         help_text=_("Rating only: what 1 means, e.g. 'Hard to transfer'."),
     )
     scale_high_label = models.CharField(
-        _("label of 5"), max_length=60, blank=True,
+        _("label of 5"),
+        max_length=60,
+        blank=True,
         help_text=_("Rating only: what 5 means, e.g. 'Easy to transfer'."),
     )
 
@@ -87,12 +91,18 @@ class PeerReviewWorksheetPage(RoutablePageMixin, FormMixin, Page):
         _("thank-you text"), blank=True, help_text=_("Markdown, shown after a participant submits.")
     )
     organisers = ParentalManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="organised_worksheets",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="organised_worksheets",
         verbose_name=_("organisers"),
         help_text=_("They invite participants, read every answer and write the report."),
     )
     host_group = models.ForeignKey(
-        "auth.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "auth.Group",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("host organisation's group"),
         help_text=_("Members of this group read the answers, the results and the report."),
     )
@@ -215,13 +225,13 @@ class PeerReviewWorksheetPage(RoutablePageMixin, FormMixin, Page):
 
         return views.results(self, request)
 
-    @path("results/answers.csv", name="export_csv")
+    @path("results/csv/", name="export_csv")
     def export_csv_view(self, request):
         from .. import views
 
         return views.export(self, request, "csv")
 
-    @path("results/answers.xlsx", name="export_xlsx")
+    @path("results/xlsx/", name="export_xlsx")
     def export_xlsx_view(self, request):
         from .. import views
 
@@ -245,7 +255,7 @@ class PeerReviewWorksheetPage(RoutablePageMixin, FormMixin, Page):
 
         return views.report_edit(self, request)
 
-    @path("report.pdf", name="report_pdf")
+    @path("report/pdf/", name="report_pdf")
     def report_pdf_view(self, request):
         from .. import views
 

@@ -34,30 +34,50 @@ class Invitation(models.Model):
     """
 
     event = models.ForeignKey(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="peer_review_invitations",
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="peer_review_invitations",
         verbose_name=_("learning event"),
     )
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("email"), blank=True)
     organisation = models.ForeignKey(
-        "portal.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "portal.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("organisation"),
     )
     region = models.ForeignKey(
-        "portal.Region", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("region"), help_text=_("Defaults to the organisation's region."),
+        "portal.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+        help_text=_("Defaults to the organisation's region."),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="peer_review_invitations", verbose_name=_("account"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="peer_review_invitations",
+        verbose_name=_("account"),
         help_text=_("Optional: the participant may then answer after signing in."),
     )
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token,
-                             editable=False)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
     created_at = models.DateTimeField(_("invited on"), auto_now_add=True)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("invited by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
     revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
 
@@ -69,17 +89,24 @@ class Invitation(models.Model):
         verbose_name_plural = _("peer-review invitations")
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "user"], condition=Q(user__isnull=False),
+                fields=["event", "user"],
+                condition=Q(user__isnull=False),
                 name="peer_review_one_invitation_per_user",
             ),
             models.UniqueConstraint(
-                fields=["event", "email"], condition=~Q(email=""),
+                fields=["event", "email"],
+                condition=~Q(email=""),
                 name="peer_review_one_invitation_per_email",
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.region_id is None and self.organisation_id and self.organisation.region_id:
+            self.region_id = self.organisation.region_id
+        super().save(*args, **kwargs)
 
     @property
     def is_revoked(self):
@@ -95,11 +122,6 @@ class Invitation(models.Model):
         self.revoked_at = None
         self.save(update_fields=["token", "revoked_at"])
 
-    def save(self, *args, **kwargs):
-        if self.region_id is None and self.organisation_id and self.organisation.region_id:
-            self.region_id = self.organisation.region_id
-        super().save(*args, **kwargs)
-
 
 class SubmissionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -110,7 +132,9 @@ class WorksheetSubmission(AbstractFormSubmission):
     """A participant's answers to one worksheet (``form_data``, keyed by question name)."""
 
     invitation = models.ForeignKey(
-        Invitation, on_delete=models.CASCADE, related_name="submissions",
+        Invitation,
+        on_delete=models.CASCADE,
+        related_name="submissions",
         verbose_name=_("participant"),
     )
     status = models.CharField(

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 class RecommendationsReport(models.Model):
     worksheet = models.OneToOneField(
-        "peer_reviews.PeerReviewWorksheetPage", on_delete=models.CASCADE, related_name="report",
+        "peer_reviews.PeerReviewWorksheetPage",
+        on_delete=models.CASCADE,
+        related_name="report",
         verbose_name=_("worksheet"),
     )
     synthesis = models.TextField(
@@ -15,8 +17,12 @@ class RecommendationsReport(models.Model):
     )
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("last changed by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
     )
 
     class Meta:
