@@ -30,15 +30,16 @@ PARTICIPANTS = [
         True,
         {
             0: "Rural households reach services late, once problems have piled up; "
-            "the host wants case managers to go to people earlier and to lean on family and neighbours.",
+            "the host wants case managers to go to people earlier and to lean on family "
+            "and neighbours.",
             1: "A single case manager per household; strong data on who receives which benefit; "
             "municipalities willing to share staff.",
             2: "Caseloads are already high; proactive outreach risks becoming one more "
             "form to fill in. Community partners are not paid for their role.",
             3: "Pilot outreach in two rural districts with a shared list of warning "
             "signs; give case managers one protected day a week for home visits.",
-            4: "Fund community partners for their part of the work and train them together with the "
-            "social workers.",
+            4: "Fund community partners for their part of the work and train them "
+            "together with the social workers.",
             5: ["Vamos Youth Programme"],
             6: "Our youth coaches meet young people where they are; the same could be done with "
             "older people through the village pharmacy and the post office.",
