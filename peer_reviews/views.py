@@ -52,8 +52,10 @@ def _deadline_text(worksheet):
 
 
 def _disable(form):
+    """Read-only display that still shows submitted data (``Field.disabled`` would show the
+    initial values instead of what the participant typed)."""
     for field in form.fields.values():
-        field.disabled = True
+        field.widget.attrs["disabled"] = True
     return form
 
 
