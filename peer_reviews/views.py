@@ -29,8 +29,9 @@ def _private(response, *, token_page=False):
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     if token_page:
-        # The personal link must not leak to other sites through the Referer header.
-        response["Referrer-Policy"] = "no-referrer"
+        # The personal link must not leak to other sites through the Referer header ("no-referrer"
+        # would make browsers send "Origin: null" and fail the CSRF check).
+        response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -203,5 +203,5 @@ def test_signed_in_but_not_invited(client, worksheet):
 def test_personal_pages_are_private(client, worksheet, invitation):
     response = client.get(link(worksheet, invitation))
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert len(invitation.token) >= 40
