@@ -8,6 +8,7 @@ one table: filtering, ordering and pagination happen in the database whatever th
 
 from .mixins import EventFormat, EventStatus
 from .pages import (
+    KIND_SLUGS,
     LearningEventIndexPage,
     LearningEventPage,
     MasterclassPage,
@@ -27,6 +28,7 @@ from .rows import (
 )
 
 __all__ = [
+    "KIND_SLUGS",
     "AgendaSession",
     "EventDocument",
     "EventFormat",

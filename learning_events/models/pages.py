@@ -16,6 +16,8 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageManager, PageQuerySet
 
+from learning_events.forms import LearningEventPageForm
+
 from .mixins import (
     EventNarrativeMixin,
     EventParticipationMixin,
@@ -50,7 +52,7 @@ class LearningEventIndexPage(RoutablePageMixin, Page):
 
         return event_list(request, self)
 
-    @path("calendar.ics", name="calendar")
+    @path("ics/", name="calendar")
     def event_list_ics(self, request):
         from learning_events.views import event_list_ics
 
@@ -107,6 +109,7 @@ class LearningEventPage(
 
     objects = LearningEventManager()
 
+    base_form_class = LearningEventPageForm
     is_creatable = False
     parent_page_types = ["learning_events.LearningEventIndexPage"]
     subpage_types = []
@@ -209,7 +212,7 @@ class LearningEventPage(
     def detail(self, request):
         return self.render(request)
 
-    @path("event.ics", name="ics")
+    @path("ics/", name="ics")
     def event_ics(self, request):
         from learning_events.views import event_ics
 

@@ -1,0 +1,71 @@
+"""iCalendar (RFC 5545) export of learning events, with the event's own time zone."""
+
+import datetime
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from .models import EventFormat, EventStatus
+
+PRODID = "-//Good-practice portal//Learning events//EN"
+
+ICS_STATUS = {
+    EventStatus.PLANNED: "TENTATIVE",
+    EventStatus.OPEN: "CONFIRMED",
+    EventStatus.HELD: "CONFIRMED",
+    EventStatus.CANCELLED: "CANCELLED",
+}
+
+
+def event_location(event):
+    if event.event_format == EventFormat.ONLINE:
+        return str(EventFormat.ONLINE.label)
+    parts = [event.venue_name, event.venue_city, event.venue_country.name]
+    return ", ".join(p for p in parts if p)
+
+
+def _vevent(event, request, host):
+    vevent = Event()
+    vevent.add("uid", f"learning-event-{event.pk}@{host}")
+    vevent.add("dtstamp", timezone.now())
+    vevent.add("summary", event.title)
+    if event.is_all_day:
+        vevent.add("dtstart", event.start_date)
+        # DTEND of an all-day event is exclusive: the day after the last day.
+        vevent.add("dtend", event.end_date + datetime.timedelta(days=1))
+    else:
+        vevent.add("dtstart", event.local_start())
+        vevent.add("dtend", event.local_end())
+    url = event.get_full_url(request)
+    description = [event.summary]
+    if event.is_example:
+        description.append("Example event: the dates and agenda are illustrative.")
+    if url:
+        description.append(url)
+        vevent.add("url", url)
+    vevent.add("description", "\n\n".join(description))
+    vevent.add("location", event_location(event))
+    vevent.add("status", ICS_STATUS.get(event.status, "CONFIRMED"))
+    vevent.add("categories", [str(event.kind_label)])
+    if event.last_published_at:
+        vevent.add("last-modified", event.last_published_at)
+    return vevent
+
+
+def build_calendar(events, request, name):
+    """A VCALENDAR with one VEVENT per event and the VTIMEZONEs they use."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    host = request.get_host().split(":")[0] if request else "portal"
+    for event in events:
+        calendar.add_component(_vevent(event, request, host))
+    if events:
+        # Transitions around the events only, not every year since 1970.
+        calendar.add_missing_timezones(
+            first_date=min(e.start_date for e in events) - datetime.timedelta(days=366),
+            last_date=max(e.end_date for e in events) + datetime.timedelta(days=366),
+        )
+    return calendar.to_ical()

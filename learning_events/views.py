@@ -1,0 +1,155 @@
+"""Views of the events index (list, calendar, feed) and the context of an event page. The
+routes themselves are on the page models (RoutablePageMixin)."""
+
+from itertools import groupby
+
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from portal.pagination import paginate
+
+from .calendar import build_calendar
+from .filters import EventFilterForm, published_events, upcoming_first
+from .models import MasterclassPage, PeerReviewWorkshopPage, StaffExchangePage, StudyVisitPage
+
+ICS_LIMIT = 500
+FEED_LIMIT = 50
+
+
+def _filtered(request, index):
+    events = published_events(index)
+    form = EventFilterForm(request.GET, events)
+    return form, upcoming_first(form.filter(events)).with_card_data()
+
+
+def event_list(request, index):
+    form, events = _filtered(request, index)
+    page_obj = paginate(request, events)
+    return TemplateResponse(
+        request,
+        "learning_events/learning_event_index_page.html",
+        {
+            "page": index,
+            "self": index,
+            "events": page_obj,
+            "event_groups": [
+                (is_past, list(group))
+                for is_past, group in groupby(page_obj.object_list, key=lambda e: e.is_past)
+            ],
+            "filter_form": form,
+            "ignored_filters": form.ignored(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _ics_response(content, filename):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def event_list_ics(request, index):
+    _form, events = _filtered(request, index)
+    content = build_calendar(list(events[:ICS_LIMIT]), request, name=index.title)
+    return _ics_response(content, "learning-events.ics")
+
+
+def event_ics(request, event):
+    content = build_calendar([event], request, name=event.title)
+    return _ics_response(content, f"{event.slug}.ics")
+
+
+def upcoming_feed(request, index):
+    events = list(
+        published_events(index)
+        .upcoming()
+        .order_by("starts_at", "title")
+        .with_card_data()[:FEED_LIMIT]
+    )
+    feed = Atom1Feed(
+        title=_("Upcoming learning events"),
+        link=index.get_full_url(request),
+        description=_("Study visits, masterclasses, peer-review workshops and staff exchanges."),
+        feed_url=request.build_absolute_uri(),
+        language=getattr(request, "LANGUAGE_CODE", None) or "en",
+    )
+    for event in events:
+        place = ", ".join(p for p in [event.venue_city, event.venue_country.name] if p)
+        when = event.start_date.isoformat()
+        if event.end_date != event.start_date:
+            when += f" – {event.end_date.isoformat()}"
+        description = f"{event.kind_label.capitalize()} · {when} · {place}\n\n{event.summary}"
+        if event.is_example:
+            description += "\n\n" + _("Example event: the dates and agenda are illustrative.")
+        feed.add_item(
+            title=event.title,
+            link=event.get_full_url(request),
+            description=description,
+            unique_id=f"learning-event-{event.pk}",
+            pubdate=event.first_published_at,
+            updateddate=event.last_published_at or event.first_published_at,
+            categories=[str(event.kind_label)],
+        )
+    return HttpResponse(
+        feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
+    )
+
+
+def agenda_days(event):
+    sessions = sorted(
+        event.agenda_sessions.select_related("practice"),
+        key=lambda s: (s.date, s.start_time is None, s.start_time, s.sort_order or 0),
+    )
+    return [(day, list(rows)) for day, rows in groupby(sessions, key=lambda s: s.date)]
+
+
+def kind_context(event):
+    """What the kind's own part of the page needs, fetched up front."""
+    if isinstance(event, StudyVisitPage):
+        return {
+            "visited_practices": [
+                row
+                for row in event.visited_practices.select_related("practice", "practice__country")
+                if row.practice.live
+            ],
+            "sites": list(event.sites.select_related("host_organisation")),
+        }
+    if isinstance(event, MasterclassPage):
+        return {
+            "experts": list(event.experts.all()),
+            "materials": list(event.materials.select_related("document")),
+        }
+    if isinstance(event, PeerReviewWorkshopPage):
+        return {
+            "background_documents": list(event.background_documents.select_related("document")),
+            "peer_organisations": list(event.peer_organisations.select_related("country")),
+            "peer_regions": list(event.peer_regions.select_related("country")),
+        }
+    if isinstance(event, StaffExchangePage):
+        return {}
+    return {}
+
+
+def event_context(event, request):
+    context = {
+        "agenda_days": agenda_days(event),
+        "participating_organisations": list(
+            event.participating_organisations.select_related("country")
+        ),
+        "participating_regions": list(event.participating_regions.select_related("country")),
+        "output_documents": list(event.output_documents.select_related("document")),
+        "photos": list(event.photos.select_related("image")),
+        "kind_template": f"learning_events/kinds/_{event.kind_slug.replace('-', '_')}.html",
+        "is_upcoming": event.ends_at >= timezone.now() if event.ends_at else False,
+        "related_sections": [],
+        **kind_context(event),
+    }
+    # Other apps add sections to an event page (e.g. the worksheets of a peer review).
+    for contribute in hooks.get_hooks("learning_event_sections"):
+        contribute(event, request, context)
+    return context

@@ -1,0 +1,112 @@
+"""What learning events add to other pages (home, practice, project, region), the admin
+listing of all events, and the demo content."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.pages import PageListingViewSet
+
+from .filters import published_events, upcoming_first
+from .models import AgendaSession, LearningEventPage, StudyVisitPractice
+
+HOME_UPCOMING = 4
+
+
+def _events_url():
+    from .models import LearningEventIndexPage
+
+    index = LearningEventIndexPage.objects.live().first()
+    return index.url if index else None
+
+
+@hooks.register("portal_home_context")
+def upcoming_events(request, context):
+    events = list(
+        published_events()
+        .upcoming()
+        .order_by("starts_at", "title")
+        .with_card_data()[:HOME_UPCOMING]
+    )
+    if events:
+        context["home_sections"].append(
+            {
+                "title": _("Upcoming learning events"),
+                "template": "learning_events/_event_list.html",
+                "items": events,
+                "more_url": _events_url(),
+                "more_label": _("All learning events"),
+            }
+        )
+    count = published_events().count()
+    if count:
+        context["home_counts"].append({"value": count, "label": _("learning events")})
+
+
+@hooks.register("portal_project_sections")
+def project_learning_journey(project, request):
+    """The project's events in date order: its learning journey."""
+    events = list(
+        published_events().filter(project=project).order_by("starts_at", "title").with_card_data()
+    )
+    if not events:
+        return None
+    return {
+        "title": _("Learning journey"),
+        "template": "learning_events/_event_journey.html",
+        "items": events,
+    }
+
+
+@hooks.register("portal_region_sections")
+def region_hosted_events(region, request):
+    events = list(upcoming_first(published_events().filter(host_region=region)).with_card_data())
+    if not events:
+        return None
+    return {
+        "title": _("Learning events hosted"),
+        "template": "learning_events/_event_list.html",
+        "items": events,
+    }
+
+
+def events_of_practice(practice):
+    """Published events where the practice was presented (agenda) or visited (study visit)."""
+    presented = AgendaSession.objects.filter(practice=practice).values("event_id")
+    visited = StudyVisitPractice.objects.filter(practice=practice).values("event_id")
+    return published_events().filter(Q(pk__in=presented) | Q(pk__in=visited))
+
+
+@hooks.register("practice_page_sections")
+def practice_events(page, request, context):
+    events = list(upcoming_first(events_of_practice(page)).with_card_data())
+    if events:
+        context["related_sections"].append(
+            {
+                "title": _("Learning events where this practice was presented or visited"),
+                "template": "learning_events/_event_list.html",
+                "items": events,
+            }
+        )
+
+
+class LearningEventListingViewSet(PageListingViewSet):
+    """Every learning event in one flat admin listing, whatever its kind."""
+
+    model = LearningEventPage
+    icon = "date"
+    menu_label = _("Learning events")
+    menu_order = 210
+    add_to_admin_menu = True
+    list_filter = ["status", "event_format", "venue_country", "project", "is_example"]
+
+
+@hooks.register("register_admin_viewset")
+def register_event_listing():
+    return LearningEventListingViewSet("learning_events")
+
+
+@hooks.register("load_demo_content", order=20)
+def load_demo_events(home):
+    from .demo import load_demo_events
+
+    return load_demo_events(home)
