@@ -22,11 +22,12 @@ CHALLENGE = (
     "adding caseload?"
 )
 
-# (name, organisation, answers by question position among the template's questions)
+# (name, organisation, region, submitted?, answers by position among the template's questions)
 PARTICIPANTS = [
     (
         "Aino Virtanen",
         "Helsinki Deaconess Institute",
+        "Helsinki-Uusimaa",
         True,
         {
             0: "Rural households reach services late, once problems have piled up; "
@@ -49,6 +50,7 @@ PARTICIPANTS = [
     (
         "Lotte Peeters",
         "PPS Social Integration",
+        "Région de Bruxelles-Capitale",
         True,
         {
             0: "How to make social services proactive for multi-problem families in a large, "
@@ -67,27 +69,28 @@ PARTICIPANTS = [
     ),
     (
         "Giulia Rossi",
-        "Fare Comunità",
+        "Municipality of Milan",
+        "Milano",
         True,
         {
             0: "Reaching isolated people early, through the community and not only the office.",
             1: "Motivated staff and good links with the health authority.",
             2: "Dependence on project funding; volunteers burn out.",
-            3: "Name a community contact person in each village, as the social caretakers do in "
-            "Milan.",
+            3: "Name a community contact person in each village, as our social caretakers "
+            "do in Milan's social districts.",
             4: "Make proactive outreach part of the regional social services law.",
             5: [
                 "The Social Caretaker in Social Districts (Custodi sociali), Milan",
-                "SIIL – Servizio Integrato Inserimento Lavorativo (Integrated Support for Work "
-                "Inclusion)",
             ],
-            6: "Our integrated work-inclusion service could adapt the household case plan.",
+            6: "The caretakers' daily contact with older tenants could be adapted to villages "
+            "through the local pharmacy.",
             7: 5,
         },
     ),
     (
         "Jan Novák",
         None,
+        "Praha",
         False,
         {
             0: "Early help for rural households.",
@@ -148,7 +151,11 @@ def _find_workshop(home):
     )
     workshop.peer_organisations = list(
         Organisation.objects.filter(
-            name__in=["Helsinki Deaconess Institute", "PPS Social Integration", "Fare Comunità"]
+            name__in=[
+                "Helsinki Deaconess Institute",
+                "PPS Social Integration",
+                "Municipality of Milan",
+            ]
         )
     )
     index.add_child(instance=workshop)
@@ -182,12 +189,13 @@ def load_demo(home):
     practices = {p.title: p.pk for p in PracticePage.objects.live()}
 
     answered = 0
-    for name, org_name, submit, answers in PARTICIPANTS:
+    for name, org_name, region_name, submit, answers in PARTICIPANTS:
         organisation = Organisation.objects.filter(name=org_name).first() if org_name else None
         invitation, _ = Invitation.objects.get_or_create(
             event=workshop,
             name=name,
             defaults={
+                "region": Region.objects.filter(name=region_name).first(),
                 "organisation": organisation,
                 "email": f"{name.split()[0].lower()}@example.org",
             },
