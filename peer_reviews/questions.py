@@ -5,6 +5,7 @@ is not a form field but starts a new section of the worksheet.
 """
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,60 +29,71 @@ def classic_questions():
     """The classic peer-review worksheet (Interreg Europe peer reviews), as question rows.
 
     Returned as plain dicts so that both a new page in the admin and the demo loader can use
-    them; organisers edit them freely afterwards.
+    them; organisers edit them freely afterwards. The texts are translated into the language
+    active when the worksheet is created.
     """
     q = QuestionType
     return [
         {
             "field_type": q.SECTION,
-            "label": "The host's policy challenge",
-            "help_text": "What you understood from the host's presentation and the visit.",
+            "label": gettext("The host's policy challenge"),
+            "help_text": gettext("What you understood from the host's presentation and the visit."),
         },
         {
             "field_type": q.LONG_TEXT,
-            "label": "How do you understand the host's policy challenge?",
-            "help_text": "In your own words: the problem, the people affected, what the host wants "
-            "to change.",
+            "label": gettext("How do you understand the host's policy challenge?"),
+            "help_text": gettext(
+                "In your own words: the problem, the people affected, what the host wants "
+                "to change."
+            ),
         },
         {
             "field_type": q.SECTION,
-            "label": "What you observed",
-            "help_text": "Strengths and weaknesses of the practice and of the policy instrument.",
+            "label": gettext("What you observed"),
+            "help_text": gettext(
+                "Strengths and weaknesses of the practice and of the policy instrument."
+            ),
         },
-        {"field_type": q.LONG_TEXT, "label": "Strengths observed"},
-        {"field_type": q.LONG_TEXT, "label": "Weaknesses and risks"},
+        {"field_type": q.LONG_TEXT, "label": gettext("Strengths observed")},
+        {"field_type": q.LONG_TEXT, "label": gettext("Weaknesses and risks")},
         {
             "field_type": q.SECTION,
-            "label": "Recommendations",
-            "help_text": "What the host could do, soon and over the years.",
+            "label": gettext("Recommendations"),
+            "help_text": gettext("What the host could do, soon and over the years."),
         },
         {
             "field_type": q.LONG_TEXT,
-            "label": "Short-term recommendations",
-            "help_text": "Within the next 12 months.",
+            "label": gettext("Short-term recommendations"),
+            "help_text": gettext("Within the next 12 months."),
         },
-        {"field_type": q.LONG_TEXT, "label": "Long-term recommendations", "required": False},
+        {
+            "field_type": q.LONG_TEXT,
+            "label": gettext("Long-term recommendations"),
+            "required": False,
+        },
         {
             "field_type": q.SECTION,
-            "label": "Transfer",
-            "help_text": "Learning in both directions: from your region to the host, "
-            "and from the host to you.",
+            "label": gettext("Transfer"),
+            "help_text": gettext(
+                "Learning in both directions: from your region to the host, "
+                "and from the host to you."
+            ),
         },
         {
             "field_type": q.PRACTICE,
-            "label": "Practices from your region worth transferring",
-            "help_text": "Choose the practices in the portal that could help the host.",
+            "label": gettext("Practices from your region worth transferring"),
+            "help_text": gettext("Choose the practices in the portal that could help the host."),
             "required": False,
         },
         {
             "field_type": q.LONG_TEXT,
-            "label": "How could the practice visited be adapted to your context?",
+            "label": gettext("How could the practice visited be adapted to your context?"),
             "required": False,
         },
         {
             "field_type": q.RATING,
-            "label": "Overall transferability of the practice visited",
-            "scale_low_label": "Hard to transfer",
-            "scale_high_label": "Easy to transfer",
+            "label": gettext("Overall transferability of the practice visited"),
+            "scale_low_label": gettext("Hard to transfer"),
+            "scale_high_label": gettext("Easy to transfer"),
         },
     ]

@@ -11,8 +11,20 @@ from tests.factories_reviews import make_invitation, make_worksheet
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def ensure_page_tree():
+    """An earlier transactional test may have flushed what the migrations created (the root
+    page and the default locale)."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 def test_participant_saves_a_draft_returns_and_submits(browser_page):  # noqa: F811
     page = browser_page
+    ensure_page_tree()
     make_site()
     practice = make_practice(title="Village caretakers")
     worksheet = make_worksheet(title="Peer-review worksheet")
