@@ -7,6 +7,8 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
+from portal.markdown import render_markdown
+
 from .forms import YES_NO_CHOICES
 from .models import Invitation, QuotedAnswer, RecommendationsReport, SubmissionStatus
 from .questions import CHOICE_TYPES, RATING_VALUES, TEXT_TYPES, QuestionType
@@ -235,4 +237,10 @@ def report_data(worksheet):
             for name in questions
             if name in by_question
         ]
-    return {"report": report, "quotes": quotes, **event_facts(worksheet.event)}
+    synthesis = render_markdown(report.synthesis, shift_headings=1) if report else ""
+    return {
+        "report": report,
+        "synthesis_html": synthesis,
+        "quotes": quotes,
+        **event_facts(worksheet.event),
+    }

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from peer_reviews.models import (
@@ -240,3 +241,6 @@ def test_organiser_builds_invites_reads_and_reports(client, setting, django_user
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Reach rural households earlier." in " ".join(text.split())
+    assert "Main advice" in text and "Pilot outreach in two districts." in text
