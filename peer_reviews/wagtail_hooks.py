@@ -85,3 +85,24 @@ def load_demo_peer_review(home):
     from .demo import load_demo
 
     return load_demo(home)
+
+
+@hooks.register("learning_event_sections")
+def event_worksheets(event, request, context):
+    """The worksheets of a peer-review workshop on its page, with the way in for each visitor:
+    organisers and the host see the results, invited account holders their form."""
+    worksheets = list(PeerReviewWorksheetPage.objects.child_of(event).live().public())
+    if not worksheets:
+        return
+    user = request.user if request is not None else None
+    items = []
+    for worksheet in worksheets:
+        reader = bool(user and user.is_authenticated and can_read_answers(user, worksheet))
+        items.append({"worksheet": worksheet, "can_read_answers": reader})
+    context["related_sections"].append(
+        {
+            "title": _("Peer-review worksheets"),
+            "template": "peer_reviews/_event_worksheets.html",
+            "items": items,
+        }
+    )

@@ -64,3 +64,17 @@ def test_choice_question_needs_options(admin_client, site_pages):
     assert response.status_code == 200
     assert "Give the options, one per line." in response.content.decode()
     assert not PeerReviewWorksheetPage.objects.filter(slug="bad").exists()
+
+
+def test_event_page_lists_its_worksheets(client, site_pages):
+    from tests.factories_reviews import make_user
+
+    organiser = make_user(username="organiser")
+    worksheet = make_worksheet(title="Worksheet for the peers", organisers=[organiser])
+    event_url = worksheet.get_parent().url
+    html = client.get(event_url).content.decode()
+    assert "Worksheet for the peers" in html
+    assert worksheet.url + "results/" not in html
+    client.force_login(organiser)
+    html = client.get(event_url).content.decode()
+    assert worksheet.url + "results/" in html
