@@ -163,6 +163,8 @@ def resolve(row, defaults, refs, where):
     country = refs.country(venue.get("country"), where)
     start_date, start_time = _split_datetime(row["start"], where)
     end_date, end_time = _split_datetime(row["end"], where)
+    if (end_date, end_time or datetime.time.max) <= (start_date, start_time or datetime.time.min):
+        raise DemoDataError(f"{where}: the event must end after it starts")
     project = row.get("project", defaults.get("project"))
     fields = {
         "title": row["title"],

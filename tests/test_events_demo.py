@@ -1,0 +1,95 @@
+"""The demo learning events: loaded by load_demo_content, idempotent, linked to the seed
+practices, and marked as examples."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from learning_events import demo
+from learning_events.models import (
+    LearningEventPage,
+    PeerReviewWorkshopPage,
+    StaffExchangePage,
+    StudyVisitPage,
+)
+from portal.demo import DemoDataError
+
+pytestmark = pytest.mark.django_db
+
+
+def _load():
+    out = StringIO()
+    call_command("load_demo_content", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_events_load_twice_without_changes(client):
+    first = _load()
+    assert "Learning events: 13 created, 0 updated, 0 unchanged" in first
+    second = _load()
+    assert "Learning events: 0 created, 0 updated, 13 unchanged" in second
+    assert LearningEventPage.objects.live().count() == 13
+
+    near = StudyVisitPage.objects.filter(project__acronym="NEAR")
+    workshops = PeerReviewWorkshopPage.objects.filter(project__acronym="NEAR")
+    assert sorted(near.values_list("venue_country__code", flat=True)) == [
+        "BE",
+        "CZ",
+        "ES",
+        "FI",
+        "IT",
+    ]
+    assert sorted(workshops.values_list("venue_country__code", flat=True)) == [
+        "BE",
+        "CZ",
+        "ES",
+        "FI",
+        "IT",
+    ]
+    assert StaffExchangePage.objects.count() == 1
+    assert LearningEventPage.objects.filter(project__acronym="CITICESS").count() == 2
+    assert not LearningEventPage.objects.filter(is_example=False).exists()
+
+    visit = StudyVisitPage.objects.get(slug="near-3-study-visit-helsinki")
+    assert [r.practice.slug for r in visit.visited_practices.all()] == ["vamos-youth-programme"]
+    page = client.get(visit.url).content.decode()
+    assert "Example event." in page
+    assert "Vamos Youth Programme" in page
+    practice_page = client.get(visit.visited_practices.get().practice.url).content.decode()
+    assert visit.title in practice_page
+
+
+def test_a_changed_fixture_updates_the_event(tmp_path, monkeypatch, home):
+    for name in ("regions.yaml", "staff-exchanges.yaml"):
+        (tmp_path / name).write_text((demo.EVENTS_DIR / name).read_text())
+    monkeypatch.setattr(demo, "EVENTS_DIR", tmp_path)
+    call_command("load_demo_content", stdout=StringIO())  # reference data and practices
+    path = tmp_path / "staff-exchanges.yaml"
+    path.write_text(path.read_text().replace("staff_count: 2", "staff_count: 3"))
+    assert "0 created, 1 updated, 0 unchanged" in demo.load_demo_events(home)
+    assert StaffExchangePage.objects.get().staff_count == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("vamos-youth-programme", "no-such-practice"), "unknown practice 'no-such-practice'"),
+        (("end: 2026-10-07 16:30", "end: 2026-10-01 16:30"), "must end after it starts"),
+        (("kind: masterclass", "kind: conference"), "unknown kind 'conference'"),
+    ],
+)
+def test_broken_fixture_names_the_file_and_saves_nothing(
+    tmp_path, monkeypatch, home, change, message
+):
+    call_command("load_demo_content", stdout=StringIO())
+    count = LearningEventPage.objects.count()
+    for name in ("regions.yaml", "near-learning-route.yaml", "citicess.yaml"):
+        text = (demo.EVENTS_DIR / name).read_text()
+        (tmp_path / name).write_text(text.replace(*change))
+    monkeypatch.setattr(demo, "EVENTS_DIR", tmp_path)
+    with pytest.raises(DemoDataError) as info:
+        demo.load_demo_events(home)
+    assert message in str(info.value)
+    assert ".yaml: event" in str(info.value)
+    assert LearningEventPage.objects.count() == count
