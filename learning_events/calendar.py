@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .models import EventFormat, EventStatus
@@ -39,7 +40,7 @@ def _vevent(event, request, host):
     url = event.get_full_url(request)
     description = [event.summary]
     if event.is_example:
-        description.append("Example event: the dates and agenda are illustrative.")
+        description.append(_("Example event: the dates and agenda are illustrative."))
     if url:
         description.append(url)
         vevent.add("url", url)

@@ -99,6 +99,11 @@ class LearningEventListingViewSet(PageListingViewSet):
     add_to_admin_menu = True
     list_filter = ["status", "event_format", "venue_country", "project", "is_example"]
 
+    def get_common_view_kwargs(self, **kwargs):
+        # No "Add" button: the shared page type is not creatable; editors add a study visit,
+        # masterclass, workshop or exchange under the events index.
+        return {**super().get_common_view_kwargs(**kwargs), "add_url_name": None}
+
 
 @hooks.register("register_admin_viewset")
 def register_event_listing():

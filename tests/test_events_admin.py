@@ -133,7 +133,27 @@ def test_admin_listing_of_all_events(admin_client, index):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Listed visit" in content and "Listed workshop" in content
+    assert "choose_parent" not in content  # no "Add" for the non-creatable shared type
     response = admin_client.get(reverse("learning_events:index"), {"status": "cancelled"})
     content = response.content.decode()
     assert "Listed workshop" in content and "Listed visit" not in content
     assert LearningEventPage.objects.count() == 2
+
+
+def test_preview_of_a_new_study_visit_renders(admin_client, index):
+    practice = make_practice(title="Previewed practice")
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=("learning_events", "studyvisitpage", index.pk),
+    )
+    data = study_visit_post(
+        CountryFactory(),
+        practices=[practice],
+        agenda=[{"date": "2027-03-01", "title": "Preview session", "practice": practice.pk}],
+    )
+    response = admin_client.post(url, data)
+    assert response.json()["is_valid"] is True
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Preview session" in content and "Previewed practice" in content

@@ -1,0 +1,66 @@
+"""CSV, XLSX and PDF files of a worksheet's answers and report."""
+
+import csv
+import datetime
+import io
+
+from django.utils import timezone
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    if value is None:
+        return ""
+    text = str(value)
+    # Spreadsheet programs run a cell starting with = + - @ as a formula: keep answers as text.
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def to_csv(headings, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_cell(h) for h in headings])
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    # A BOM so that spreadsheet programs read the accents right.
+    return "\ufeff" + buffer.getvalue()
+
+
+def to_xlsx(headings, rows, title):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = (title or "Answers")[:31].translate({ord(c): " " for c in "[]:*?/\\"})
+    sheet.append([str(h) for h in headings])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+    for index, _heading in enumerate(headings, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = 18 if index <= 7 else 45
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "B2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def html_to_pdf(html):
+    """PDF bytes from HTML (xhtml2pdf); raises ValueError when the conversion fails."""
+    from xhtml2pdf import pisa
+
+    buffer = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=buffer, encoding="utf-8")
+    if result.err:
+        raise ValueError("PDF conversion failed")
+    return buffer.getvalue()
