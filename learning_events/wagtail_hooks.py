@@ -115,3 +115,10 @@ def load_demo_events(home):
     from .demo import load_demo_events
 
     return load_demo_events(home)
+
+
+@hooks.register("register_search_type")
+def learning_event_search_type():
+    from .search_documents import event_search_type
+
+    return event_search_type()
