@@ -321,6 +321,7 @@ def load_demo_events(home):
     load_regions()
     refs = Refs()
     counts = {"created": 0, "updated": 0, "unchanged": 0}
+    updated = []
     seen = {}
     for path in sorted(EVENTS_DIR.glob("*.yaml")):
         if path.name == "regions.yaml":
@@ -355,7 +356,9 @@ def load_demo_events(home):
             _apply(page, fields, m2m, children, where)
             page.save_revision().publish()
             counts["updated"] += 1
+            updated.append(slug)
+    names = f" ({', '.join(updated)})" if updated else ""
     return (
-        f"Learning events: {counts['created']} created, {counts['updated']} updated, "
+        f"Learning events: {counts['created']} created, {counts['updated']} updated{names}, "
         f"{counts['unchanged']} unchanged"
     )

@@ -67,7 +67,8 @@ def test_a_changed_fixture_updates_the_event(tmp_path, monkeypatch, home):
     call_command("load_demo_content", stdout=StringIO())  # reference data and practices
     path = tmp_path / "staff-exchanges.yaml"
     path.write_text(path.read_text().replace("staff_count: 2", "staff_count: 3"))
-    assert "0 created, 1 updated, 0 unchanged" in demo.load_demo_events(home)
+    message = demo.load_demo_events(home)
+    assert "0 created, 1 updated (near-staff-exchange-valladolid-helsinki), 0 unchanged" in message
     assert StaffExchangePage.objects.get().staff_count == 3
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from learning_events.models import (
+    AgendaSession,
     LearningEventIndexPage,
     LearningEventPage,
     MasterclassPage,
@@ -135,6 +136,15 @@ def test_a_practice_visited_must_be_published(index):
         row.clean()
     assert "Draft practice" in str(info.value.message_dict["practice"])
     StudyVisitPractice(practice=make_practice()).clean()
+    session = AgendaSession(date=datetime.date(2027, 3, 1), title="Talk", practice=row.practice)
+    with pytest.raises(ValidationError) as info:
+        session.clean()
+    assert "practice" in info.value.message_dict
+    session.end_time, session.start_time = datetime.time(9), datetime.time(10)
+    session.practice = None
+    with pytest.raises(ValidationError) as info:
+        session.clean()
+    assert "end_time" in info.value.message_dict
 
 
 def test_instants_follow_the_event_time_zone(index):
