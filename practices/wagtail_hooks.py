@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -127,3 +128,21 @@ def add_my_practices_panel(request, panels):
     if request.user.is_superuser or not (scope.organisation_ids or scope.project_ids):
         return
     panels.append(MyPracticesPanel(practices_for_writer(request.user)))
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_other_organisations_drafts(parent_page, pages, request):
+    """Writers see published practices and their own organisations' drafts, not the
+    unpublished work of other organisations."""
+    from portal.roles import is_site_editor
+
+    from .models import PracticePage
+    from .permissions import practices_in_scope_q
+
+    user = request.user
+    if is_site_editor(user):
+        return pages
+    hidden = PracticePage.objects.filter(live=False).exclude(
+        practices_in_scope_q(user) | Q(owner=user)
+    )
+    return pages.exclude(pk__in=hidden.values("pk"))
