@@ -425,4 +425,5 @@ class PracticeDocument(Orderable):
     def __str__(self):
         return self.title or self.document.title
 
+
 from .validation import PracticeValidationState, PracticeValidationTask  # noqa: E402, F401
