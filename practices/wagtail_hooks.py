@@ -134,14 +134,19 @@ def add_my_practices_panel(request, panels):
 def hide_other_organisations_drafts(parent_page, pages, request):
     """Writers see published practices and their own organisations' drafts, not the
     unpublished work of other organisations."""
-    from portal.roles import is_site_editor
+    from wagtail.models import GroupPagePermission
 
     from .models import PracticePage
     from .permissions import practices_in_scope_q
 
     user = request.user
-    if is_site_editor(user):
-        return pages
+    if (
+        user.is_superuser
+        or GroupPagePermission.objects.filter(
+            group__user=user, permission__codename="change_page"
+        ).exists()
+    ):
+        return pages  # editors with "change" rights (site editors, Wagtail's Editors) see all
     hidden = PracticePage.objects.filter(live=False).exclude(
         practices_in_scope_q(user) | Q(owner=user)
     )

@@ -190,3 +190,8 @@ def test_criteria_page_lists_every_criterion(client, db):
         "Ethics",
     ):
         assert label in response.content.decode()
+
+
+def test_practice_index_links_to_the_criteria(client, practice_index):
+    response = client.get(practice_index.url)
+    assert 'href="/validation-criteria/"' in response.content.decode()
