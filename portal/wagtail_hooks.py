@@ -106,16 +106,22 @@ def create_demo_role_users():
     wanted = [(_("validator"), "validator", RoleGroup.objects.filter(role=Role.VALIDATOR))]
     organisation = Organisation.objects.filter(name=DEMO_AUTHOR_ORGANISATION).first()
     if organisation:
-        wanted.append((
-            _("partner author"), "partner-author",
-            RoleGroup.objects.filter(role=Role.PARTNER_AUTHOR, organisation=organisation),
-        ))
+        wanted.append(
+            (
+                _("partner author"),
+                "partner-author",
+                RoleGroup.objects.filter(role=Role.PARTNER_AUTHOR, organisation=organisation),
+            )
+        )
     project = CooperationProject.objects.filter(acronym=DEMO_COORDINATED_PROJECT).first()
     if project:
-        wanted.append((
-            _("project coordinator"), "coordinator",
-            RoleGroup.objects.filter(role=Role.PROJECT_COORDINATOR, project=project),
-        ))
+        wanted.append(
+            (
+                _("project coordinator"),
+                "coordinator",
+                RoleGroup.objects.filter(role=Role.PROJECT_COORDINATOR, project=project),
+            )
+        )
     User = get_user_model()
     created = []
     for role, username, role_groups in wanted:
@@ -123,7 +129,9 @@ def create_demo_role_users():
             continue
         password = f"changeme-{username}"
         user = User.objects.create_user(
-            username=username, email=f"{username}@example.org", password=password,
+            username=username,
+            email=f"{username}@example.org",
+            password=password,
             first_name=str(role).capitalize(),
         )
         user.groups.set([role_group.group for role_group in role_groups.select_related("group")])

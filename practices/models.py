@@ -318,6 +318,7 @@ class PracticePage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["user_may_edit"] = self.user_may_edit(request)
         context["contacts"] = self.visible_contacts(request)
         context["related_sections"] = []
         for contribute in hooks.get_hooks("practice_page_sections"):
@@ -436,6 +437,13 @@ class PracticeContact(Orderable):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.public and not self.consent_date:
+            raise ValidationError(
+                {"consent_date": _("Give the date the person agreed to be shown publicly.")}
+            )
 
 
 class PracticeLink(Orderable):

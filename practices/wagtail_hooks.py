@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -134,3 +135,26 @@ def practice_search_type():
     from .search_documents import practice_search_type
 
     return practice_search_type()
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_other_organisations_drafts(parent_page, pages, request):
+    """Writers see published practices and their own organisations' drafts, not the
+    unpublished work of other organisations."""
+    from wagtail.models import GroupPagePermission
+
+    from .models import PracticePage
+    from .permissions import practices_in_scope_q
+
+    user = request.user
+    if (
+        user.is_superuser
+        or GroupPagePermission.objects.filter(
+            group__user=user, permission__codename="change_page"
+        ).exists()
+    ):
+        return pages  # editors with "change" rights (site editors, Wagtail's Editors) see all
+    hidden = PracticePage.objects.filter(live=False).exclude(
+        practices_in_scope_q(user) | Q(owner=user)
+    )
+    return pages.exclude(pk__in=hidden.values("pk"))

@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from portal.models import (
     CooperationProject,
@@ -84,6 +84,8 @@ def make_site():
         # A transactional test (browser tests) flushes the tree the migrations created.
         Locale.objects.get_or_create(language_code="en")
         root = Page.add_root(instance=Page(title="Root", slug="root"))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     home = HomePage.objects.first()
     if home is None:
         for child in root.get_children():

@@ -126,7 +126,7 @@ def test_preview_of_unsaved_contacts_renders_without_addresses(client, practice)
                     "role": "",
                     "organisation": "",
                     "phone": "",
-                    "consent_date": "",
+                    "consent_date": "2025-01-31",
                 },
             ]
         ),
@@ -135,3 +135,45 @@ def test_preview_of_unsaved_contacts_renders_without_addresses(client, practice)
     html = client.get(url).content.decode()
     assert "New Person" in html
     assert "new.person@example.org" not in html
+
+
+def test_a_public_contact_needs_a_consent_date_in_the_admin(client, practice):
+    from wagtail.test.utils.form_data import inline_formset
+
+    from tests.factories_roles import practice_form_data
+
+    client.force_login(make_author(practice.lead_organisation))
+    row = {
+        "name": "New Person",
+        "email": "",
+        "public": "on",
+        "role": "",
+        "organisation": "",
+        "phone": "",
+        "consent_date": "",
+    }
+    data = practice_form_data(
+        title=practice.title,
+        slug=practice.slug,
+        country=practice.country_id,
+        lead_organisation=practice.lead_organisation_id,
+        contacts=inline_formset([row]),
+    )
+    url = reverse("wagtailadmin_pages:edit", args=(practice.pk,))
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Give the date the person agreed" in response.content.decode()
+    data = practice_form_data(
+        title=practice.title,
+        slug=practice.slug,
+        country=practice.country_id,
+        lead_organisation=practice.lead_organisation_id,
+        contacts=inline_formset([{**row, "consent_date": "2025-06-01"}]),
+    )
+    assert client.post(url, data).status_code == 302
+
+
+def test_editors_see_when_consent_was_given(client, practice):
+    assert "Agreed to be shown" not in client.get(practice.url).content.decode()
+    client.force_login(make_author(practice.lead_organisation))
+    assert "Agreed to be shown on 1 Mar 2025" in client.get(practice.url).content.decode()

@@ -190,3 +190,37 @@ def test_criteria_page_lists_every_criterion(client, db):
         "Ethics",
     ):
         assert label in response.content.decode()
+
+
+def test_practice_index_links_to_the_criteria(client, practice_index):
+    response = client.get(practice_index.url)
+    assert 'href="/validation-criteria/"' in response.content.decode()
+
+
+def test_validator_can_approve_from_the_editor_with_the_checklist(client, people):
+    page = create_and_submit(client, people)
+    client.force_login(people["validator"])
+    edit_url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    form = practice_form_data(
+        country=people["country"].pk, lead_organisation=people["organisation"].pk
+    )
+
+    def post(verdicts):
+        return client.post(
+            edit_url,
+            {
+                **form,
+                "action-workflow-action": "true",
+                "workflow-action-name": "approve",
+                "workflow-action-extra-data": json.dumps({**verdicts, "comment": "Fine."}),
+            },
+        )
+
+    # Data that skipped the checklist's own validation is refused...
+    post({**ALL_MET, "ethics": "not-met"})
+    assert not PracticePage.objects.get(pk=page.pk).live
+    # ...valid data approves and publishes.
+    post(ALL_MET)
+    page = PracticePage.objects.get(pk=page.pk)
+    assert page.live
+    assert page.validation.criteria_met() and page.validation.finished_by == people["validator"]

@@ -178,3 +178,20 @@ def test_organisation_added_in_the_admin_gets_its_author_group(
     assert response.status_code == 302
     group = RoleGroup.objects.get(role=Role.PARTNER_AUTHOR, organisation__name="Caritas Valencia")
     assert group.group.page_permissions.filter(page=practice_index).exists()
+
+
+def test_writers_do_not_see_other_organisations_drafts_in_the_explorer(client, author_world):
+    index, country, own, other, author = author_world
+    make_practice(index, title="Own draft", country=country, lead_organisation=own, publish=False)
+    make_practice(
+        index, title="Their draft", country=country, lead_organisation=other, publish=False
+    )
+    make_practice(index, title="Their published", country=country, lead_organisation=other)
+    client.force_login(author)
+    html = client.get(reverse("wagtailadmin_explore", args=(index.pk,))).content.decode()
+    assert "Own draft" in html and "Their published" in html
+    assert "Their draft" not in html
+    html = client.get(
+        reverse("wagtailadmin_explore", args=(index.pk,)), {"q": "draft"}
+    ).content.decode()
+    assert "Own draft" in html and "Their draft" not in html
