@@ -42,7 +42,8 @@ def parse_args():
         default=10000,
         help="largest N at which stock search is timed fully",
     )
-    parser.add_argument("--stock-few", type=int, default=2, help="stock runs above --stock-max")
+    parser.add_argument("--stock-runs", type=int, default=3, help="stock runs per query")
+    parser.add_argument("--stock-few", type=int, default=0, help="stock runs above --stock-max")
     return parser.parse_args()
 
 
@@ -302,8 +303,9 @@ def percentile(values, fraction):
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
-def timed(fn, repeat):
-    fn()  # warm up
+def timed(fn, repeat, warm_up=True):
+    if warm_up:
+        fn()
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -440,8 +442,8 @@ def run(size, args):
         stock = ""
         ratio = ""
         if stock_full or args.stock_few:
-            runs = min(repeat, 5) if stock_full else args.stock_few
-            stock_times = timed(lambda p=params: stock_search(p), runs)
+            runs = args.stock_runs if stock_full else args.stock_few
+            stock_times = timed(lambda p=params: stock_search(p), runs, warm_up=False)
             stock_p50 = statistics.median(stock_times)
             stock = f"{stock_p50:9.1f}"
             ratio = f"{stock_p50 / statistics.median(engine_times):12.0f}x"
