@@ -94,8 +94,18 @@ def make_site():
     return home, index
 
 
-def make_practice(index=None, *, publish=True, budgets=(), outcomes=(), regions=(),
-                  target_groups=(), themes=(), partners=(), **fields):
+def make_practice(
+    index=None,
+    *,
+    publish=True,
+    budgets=(),
+    outcomes=(),
+    regions=(),
+    target_groups=(),
+    themes=(),
+    partners=(),
+    **fields,
+):
     """A PracticePage under the index, with child rows, saved through a revision."""
     if index is None:
         _home, index = make_site()
