@@ -165,12 +165,13 @@ class _SQLite(_Dialect):
 
 class _Postgres(_Dialect):
     def match(self, parsed):
-        # websearch_to_tsquery reads the canonical form (words, "phrases", -exclusions); a
-        # query of stop words only gives an empty tsquery, which matches everything here.
+        # websearch_to_tsquery reads the canonical form (words, "phrases", -exclusions). The
+        # parser has already dropped the stop words the English configuration ignores, so the
+        # tsquery is never empty and the condition stays one the GIN index can answer.
         return (
             f"SELECT id, -ts_rank_cd('{POSTGRES_WEIGHTS}'::float4[], search_vector, q, 1) "
             f"AS score FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
-            "WHERE numnode(q) = 0 OR search_vector @@ q",
+            "WHERE search_vector @@ q",
             [parsed.canonical()],
         )
 
