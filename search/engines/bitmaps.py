@@ -73,6 +73,16 @@ class FacetBitmaps:
         return cls(token, ids, values, labels)
 
     def of_ids(self, ids):
+        if self.ids and self.ids[-1] - self.ids[0] + 1 == self.size:
+            # Ids without gaps (the usual state after a rebuild): position = id - first id,
+            # no dictionary lookups.
+            base, size = self.ids[0], self.size
+            data = bytearray((size + 7) // 8)
+            for pk in ids:
+                i = pk - base
+                if 0 <= i < size:
+                    data[i >> 3] |= 1 << (i & 7)
+            return int.from_bytes(data, "little")
         return _bits((self.position[pk] for pk in ids if pk in self.position), self.size)
 
     def selection(self, facet, values):

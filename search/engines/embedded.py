@@ -456,7 +456,7 @@ class EmbeddedEngine(SearchEngine):
         bitmaps = facet_bitmaps()
         parsed = query.parsed
         matches = self._matches(parsed) if parsed else None
-        candidates = bitmaps.all if matches is None else bitmaps.of_ids(pk for pk, _s in matches)
+        candidates = bitmaps.all if matches is None else bitmaps.of_ids([pk for pk, _s in matches])
         found, selected = bitmaps.counts([facet.key for facet in FACETS], candidates, query.filters)
         total = selected.bit_count()
         labels = bitmaps.labels
