@@ -82,3 +82,17 @@ class VocabularyWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class IndexState(models.Model):
+    """One row whose token changes with every write to the index (in the same transaction),
+    so each process knows when its in-memory facet bitmaps are stale. A random token rather
+    than a counter: a rolled-back write must never leave a value that comes back later."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("index state")
+
+    def __str__(self):
+        return self.token

@@ -26,10 +26,17 @@ SORTS = {
 }
 
 # Words that carry no meaning on their own; dropped from the required words (phrases keep
-# them). PostgreSQL's and Elasticsearch's English analysers drop the same kind of words.
+# them). This is the Snowball English stop list, which PostgreSQL's English configuration
+# and Elasticsearch's English analyser drop too, so every engine reads a query alike.
 _STOPWORDS_TEXT = (
-    "a an and are as at be but by for from has have in into is it its of on or that the "
-    "their there these they this to was were will with"
+    "i me my myself we our ours ourselves you your yours yourself yourselves he him his "
+    "himself she her hers herself it its itself they them their theirs themselves what which "
+    "who whom this that these those am is are was were be been being have has had having do "
+    "does did doing a an the and but if or because as until while of at by for with about "
+    "against between into through during before after above below to from up down in out on "
+    "off over under again further then once here there when where why how all any both each "
+    "few more most other some such no nor not only own same so than too very s t can will "
+    "just don should now"
 )
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 

@@ -55,6 +55,8 @@ class SearchType:
       fetched with what ``to_document`` needs (select/prefetch_related).
     - ``to_document``: callable turning one object into a SearchDocument.
     - ``is_indexable``: callable deciding whether one object belongs in the index now.
+    - ``bulk_queryset`` / ``to_documents`` (optional, for rebuilds of large indexes): a lighter
+      queryset and a callable turning a list of its objects into documents in a few queries.
     """
 
     key: str
@@ -63,6 +65,8 @@ class SearchType:
     queryset: object
     to_document: object
     is_indexable: object = None
+    bulk_queryset: object = None
+    to_documents: object = None
 
     def indexable(self, obj):
         if self.is_indexable is not None:
@@ -90,13 +94,21 @@ def iter_documents(batch_size=500):
     """(SearchType, total, generator of SearchDocument) for each registered type."""
     for search_type in search_types().values():
         queryset = search_type.queryset()
-        yield search_type, queryset.count(), _documents(search_type, queryset, batch_size)
+        yield search_type, queryset.count(), _documents(search_type, batch_size)
 
 
-def _documents(search_type, queryset, batch_size):
-    ids = list(queryset.order_by().values_list("pk", flat=True))
+def _documents(search_type, batch_size):
+    bulk = search_type.to_documents is not None
+    queryset = search_type.bulk_queryset() if bulk else search_type.queryset()
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
-        chunk = queryset.filter(pk__in=ids[start : start + batch_size])
-        for obj in chunk:
-            if search_type.indexable(obj):
+        chunk = [
+            obj
+            for obj in queryset.filter(pk__in=ids[start : start + batch_size]).order_by("pk")
+            if search_type.indexable(obj)
+        ]
+        if bulk:
+            yield from search_type.to_documents(chunk)
+        else:
+            for obj in chunk:
                 yield search_type.to_document(obj)

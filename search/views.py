@@ -1,7 +1,8 @@
 """/search/: the public faceted search. Everything the page shows is in its URL."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.http import QueryDict
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -13,18 +14,14 @@ FACETS_SHOWN = 8
 
 
 def _url(text="", filters=None, sort="", page=None):
-    params = QueryDict(mutable=True)
-    if text:
-        params["q"] = text
+    pairs = [("q", text)] if text else []
     for key in FACET_KEYS:
-        for value in (filters or {}).get(key, []):
-            params.appendlist(key, value)
+        pairs += [(key, value) for value in (filters or {}).get(key, [])]
     if sort:
-        params["sort"] = sort
+        pairs.append(("sort", sort))
     if page and page > 1:
-        params["page"] = str(page)
-    encoded = params.urlencode()
-    return "?" + encoded if encoded else "?"
+        pairs.append(("page", str(page)))
+    return "?" + urlencode(pairs)
 
 
 def _toggled(filters, key, value):
@@ -67,8 +64,9 @@ def search(request):
             {
                 "key": facet.key,
                 "label": facet.label,
-                "shown": values[:FACETS_SHOWN],
-                "more": values[FACETS_SHOWN:],
+                "values": values,
+                "shown": FACETS_SHOWN,
+                "more": max(0, len(values) - FACETS_SHOWN),
             }
         )
     pages = None

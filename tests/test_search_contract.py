@@ -234,7 +234,9 @@ def test_no_hits_explains_which_word_or_filter_to_drop(engine, corpus):
 
 def test_publish_unpublish_edit_and_delete_are_reflected(engine, corpus):
     if not isinstance(engine, EmbeddedEngine):
-        pytest.skip("the live Elasticsearch updates are covered by test_search_elastic_live")
+        pytest.skip(
+            "signal-driven updates reach Elasticsearch after commit; see test_search_elastic"
+        )
     home = corpus["home"]
     home.unpublish()
     assert titles(found(engine, "hourly")) == []
@@ -248,3 +250,15 @@ def test_publish_unpublish_edit_and_delete_are_reflected(engine, corpus):
     home.delete()
     assert titles(found(engine, "hourly")) == []
     assert found(engine).total == 4
+
+
+def test_a_new_slug_moves_the_result_url(engine, corpus):
+    if not isinstance(engine, EmbeddedEngine):
+        pytest.skip(
+            "signal-driven updates reach Elasticsearch after commit; see test_search_elastic"
+        )
+    page = corpus["food"]
+    page.slug = "food-banks"
+    page.save_revision().publish()
+    hit = found(engine, "food").hits[0]
+    assert hit.url.endswith("/food-banks/")

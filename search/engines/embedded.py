@@ -25,6 +25,7 @@ from ..facets import FACETS, RANGE_FACETS, document_facets
 from ..models import FacetLabel, IndexedDocument, IndexedFacetValue, VocabularyWord
 from ..query import WORD_RE, FacetResult, FacetValue, Hit, SearchResults
 from . import SearchEngine
+from .bitmaps import bump_token, facet_bitmaps
 
 logger = logging.getLogger("search")
 
@@ -164,12 +165,13 @@ class _SQLite(_Dialect):
 
 class _Postgres(_Dialect):
     def match(self, parsed):
-        # websearch_to_tsquery reads the canonical form (words, "phrases", -exclusions); a
-        # query of stop words only gives an empty tsquery, which matches everything here.
+        # websearch_to_tsquery reads the canonical form (words, "phrases", -exclusions). The
+        # parser has already dropped the stop words the English configuration ignores, so the
+        # tsquery is never empty and the condition stays one the GIN index can answer.
         return (
             f"SELECT id, -ts_rank_cd('{POSTGRES_WEIGHTS}'::float4[], search_vector, q, 1) "
             f"AS score FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
-            "WHERE numnode(q) = 0 OR search_vector @@ q",
+            "WHERE search_vector @@ q",
             [parsed.canonical()],
         )
 
@@ -216,6 +218,7 @@ class EmbeddedEngine(SearchEngine):
             for doc_type, object_ids in by_type.items():
                 self.remove_documents(doc_type, object_ids)
             self._insert(documents, labels)
+            bump_token()
 
     def remove_documents(self, doc_type, object_ids):
         object_ids = list(object_ids)
@@ -229,6 +232,7 @@ class EmbeddedEngine(SearchEngine):
             )
             IndexedFacetValue.objects.filter(document_id__in=ids).delete()
             IndexedDocument.objects.filter(id__in=ids).delete()
+            bump_token()
 
     def _insert(self, documents, type_labels):
         rows = IndexedDocument.objects.bulk_create(
@@ -318,6 +322,7 @@ class EmbeddedEngine(SearchEngine):
                     cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
                     for statement in SQLITE_TRIGGERS:
                         cursor.execute(statement)
+            bump_token()
         self.optimize()
         if progress:
             progress(total, grand_total)
@@ -369,31 +374,6 @@ class EmbeddedEngine(SearchEngine):
             )
             return cursor.fetchone()[0]
 
-    def _facet_counts(self, parsed, filters):
-        with_sql, params, _source = self._base(parsed)
-        parts = []
-        for facet in FACETS:
-            clauses, filter_params = self._filters(filters, skip=facet.key, column="fv.document_id")
-            if parsed:
-                clauses.insert(0, "fv.document_id IN (SELECT id FROM m)")
-            where = "".join(f" AND {c}" for c in clauses)
-            parts.append(
-                f"SELECT %s AS facet, fv.value AS value, COUNT(*) AS n "
-                f"FROM {FACET_VALUES_TABLE} fv WHERE fv.facet = %s{where} GROUP BY fv.value"
-            )
-            params += [facet.key, facet.key, *filter_params]
-        union = " UNION ALL ".join(f"SELECT * FROM ({part}) f{i}" for i, part in enumerate(parts))
-        sql = (
-            f"{with_sql}SELECT c.facet, c.value, c.n, l.label FROM ({union}) c "
-            f"LEFT JOIN {LABELS_TABLE} l ON l.facet = c.facet AND l.value = c.value"
-        )
-        counts = {}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for facet, value, n, label in cursor.fetchall():
-                counts.setdefault(facet, []).append((value, label or value, n))
-        return counts
-
     def labels(self, pairs):
         if not pairs:
             return {}
@@ -423,6 +403,9 @@ class EmbeddedEngine(SearchEngine):
         with connection.cursor() as cursor:
             cursor.execute(sql, params + filter_params + [query.per_page, offset])
             rows = cursor.fetchall()
+        return self._hits(parsed, rows)
+
+    def _hits(self, parsed, rows):
         snippets = self._dialect().snippets(parsed, [row[0] for row in rows])
         hits = []
         for pk, doc_type, object_id, title, url, display, summary, score in rows:
@@ -449,21 +432,62 @@ class EmbeddedEngine(SearchEngine):
             )
         return hits
 
+    def _matches(self, parsed):
+        """[(id, score)] of the documents matching the words, best first."""
+        sql, params = self._dialect().match(parsed)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, score FROM ({sql}) m ORDER BY score, id", params)
+            return cursor.fetchall()
+
+    def _rows(self, ids):
+        if not ids:
+            return []
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, doc_type, object_id, title, url, display, summary, NULL "
+                f"FROM {DOCUMENTS_TABLE} WHERE id IN ({placeholders})",
+                ids,
+            )
+            by_id = {row[0]: row for row in cursor.fetchall()}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
     def search(self, query):
-        counts = self._facet_counts(query.parsed, query.filters)
-        # Every document has exactly one type, and the type facet is counted with every other
-        # selection applied: its selected (or all) values add up to the number of hits.
-        type_selection = query.filters.get("type")
-        total = sum(
-            n
-            for value, _label, n in counts.get("type", [])
-            if not type_selection or value in type_selection
-        )
+        bitmaps = facet_bitmaps()
+        parsed = query.parsed
+        matches = self._matches(parsed) if parsed else None
+        candidates = bitmaps.all if matches is None else bitmaps.of_ids([pk for pk, _s in matches])
+        found, selected = bitmaps.counts([facet.key for facet in FACETS], candidates, query.filters)
+        total = selected.bit_count()
+        labels = bitmaps.labels
+        counts = {
+            facet: [(value, labels.get((facet, value), value), n) for value, n in values]
+            for facet, values in found.items()
+        }
         if total and query.offset >= total:
             query = query.with_page(-(-total // query.per_page))
-        hits = self._page(query, query.offset) if total else []
+        hits = []
+        if total:
+            if query.sort == "relevance" and matches is not None:
+                contains = bitmaps.members(selected)
+                ids, seen = [], 0
+                for pk, _score in matches:
+                    if contains(pk):
+                        seen += 1
+                        if seen > query.offset:
+                            ids.append(pk)
+                            if len(ids) == query.per_page:
+                                break
+                hits = self._hits(parsed, self._rows(ids))
+            else:
+                hits = self._page(query, query.offset)
         results = SearchResults(
-            query=query, hits=hits, total=total, facets=facet_results(query, counts, self.labels)
+            query=query,
+            hits=hits,
+            total=total,
+            facets=facet_results(
+                query, counts, lambda pairs: {p: labels[p] for p in pairs if p in labels}
+            ),
         )
         if not total:
             self.explain_no_hits(results)

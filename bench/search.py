@@ -1,0 +1,501 @@
+"""Search benchmark: builds N synthetic practices through a bulk path and times the portal's
+search engine call and the whole /search/ response, and the stock Wagtail database search on
+the same data for comparison. Prints the figures (see docs/performance.md).
+
+    python bench/search.py --sizes 1000 10000 50000                  # SQLite (temporary file)
+    python bench/search.py --database postgres://postgres@127.0.0.1:5432/search_bench
+
+Each size gets a fresh database. Nothing here is run by the test suite.
+"""
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = 20261122
+COUNTRIES, REGIONS_PER_COUNTRY, THEMES, GROUPS = 30, 10, 40, 12
+ORGANISATIONS, PROJECTS = 400, 12
+PHRASE = "older people"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument(
+        "--database",
+        default="sqlite:////tmp/portal-search-bench.sqlite3",
+        help="database URL; it is dropped and recreated for each size",
+    )
+    parser.add_argument("--repeat", type=int, default=0, help="runs per query (default: by N)")
+    parser.add_argument(
+        "--stock-max",
+        type=int,
+        default=10000,
+        help="largest N at which stock search is timed fully",
+    )
+    parser.add_argument("--stock-runs", type=int, default=3, help="stock runs per query")
+    parser.add_argument("--stock-few", type=int, default=0, help="stock runs above --stock-max")
+    return parser.parse_args()
+
+
+def fresh_database(url):
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///") :]
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    elif url.startswith("postgres"):
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url):
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+# Synthetic text ----------------------------------------------------------------------------
+
+
+def vocabulary():
+    """Real words from the demo practices (most frequent first) plus rare made-up ones."""
+    counts = {}
+    for path in sorted((ROOT / "fixtures" / "practices").glob("*.md")):
+        for word in re.findall(r"[a-z]{3,}", path.read_text(encoding="utf-8").lower()):
+            counts[word] = counts.get(word, 0) + 1
+    words = sorted(counts, key=lambda w: (-counts[w], w))
+    words += [f"zorb{n}ix" for n in range(4000)]  # a long tail of rare words
+    weights = [1 / (rank + 10) for rank in range(len(words))]
+    return words, weights
+
+
+class TextMaker:
+    def __init__(self, rng):
+        self.rng = rng
+        self.words, self.weights = vocabulary()
+        self.cumulative = []
+        total = 0.0
+        for weight in self.weights:
+            total += weight
+            self.cumulative.append(total)
+
+    def sentence(self, n):
+        words = self.rng.choices(self.words, cum_weights=self.cumulative, k=n)
+        if self.rng.random() < 0.003:
+            words.insert(self.rng.randrange(len(words)), PHRASE)
+        text = " ".join(words)
+        return text[0].upper() + text[1:] + "."
+
+    def paragraph(self, words):
+        parts, left = [], words
+        while left > 0:
+            n = min(left, self.rng.randint(8, 22))
+            parts.append(self.sentence(n))
+            left -= n
+        return " ".join(parts)
+
+
+# Bulk path ---------------------------------------------------------------------------------
+
+
+def reference_data(rng):
+    from django.utils.text import slugify
+
+    from portal.models import (
+        CooperationProject,
+        Country,
+        FundingProgramme,
+        Organisation,
+        Region,
+        TargetGroup,
+        Theme,
+    )
+
+    countries = Country.objects.bulk_create(
+        [
+            Country(code=f"{chr(65 + i // 26)}{chr(65 + i % 26)}", name=f"Country {i}")
+            for i in range(COUNTRIES)
+        ]
+    )
+    regions = Region.objects.bulk_create(
+        [
+            Region(name=f"Region {c.code}-{r}", slug=slugify(f"region-{c.code}-{r}"), country=c)
+            for c in countries
+            for r in range(REGIONS_PER_COUNTRY)
+        ]
+    )
+    themes = Theme.objects.bulk_create(
+        [Theme(name=f"theme {i}", slug=f"theme-{i}") for i in range(THEMES)]
+    )
+    groups = TargetGroup.objects.bulk_create(
+        [TargetGroup(name=f"Target group {i}", slug=f"group-{i}") for i in range(GROUPS)]
+    )
+    organisations = Organisation.objects.bulk_create(
+        [
+            Organisation(name=f"Organisation {i}", country=rng.choice(countries))
+            for i in range(ORGANISATIONS)
+        ]
+    )
+    programmes = [value for value, _label in FundingProgramme.choices]
+    projects = CooperationProject.objects.bulk_create(
+        [
+            CooperationProject(
+                acronym=f"PRJ{i}",
+                name=f"Project {i}",
+                slug=f"prj{i}",
+                programme=programmes[i % len(programmes)],
+            )
+            for i in range(PROJECTS)
+        ]
+    )
+    by_country = {}
+    for region in regions:
+        by_country.setdefault(region.country_id, []).append(region)
+    return countries, by_country, themes, groups, organisations, projects
+
+
+def site():
+    from portal.demo import ensure_child_page, ensure_home_page
+    from practices.models import PracticeIndexPage
+
+    home = ensure_home_page()
+    return ensure_child_page(home, PracticeIndexPage, title="Good practices", slug="practices")
+
+
+def build_practices(n, rng):
+    """Pages with treebeard paths computed up front and bulk_create; child table rows,
+    many-to-many rows and tags in bulk as well."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
+    from django.utils import timezone
+    from wagtail.models import Locale, Page
+
+    from practices.models import PracticePage, PracticeStatus, PracticeTheme
+
+    text = TextMaker(rng)
+    countries, regions, themes, groups, organisations, projects = reference_data(rng)
+    index = site()
+    locale = Locale.get_default()
+    content_type = ContentType.objects.get_for_model(PracticePage)
+    alphabet = Page.alphabet
+    statuses = [value for value, _label in PracticeStatus.choices]
+    now = timezone.now()
+    fields = list(PracticePage._meta.local_concrete_fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    insert = (
+        f"INSERT INTO {PracticePage._meta.db_table} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+
+    def step(number):
+        digits = ""
+        for _ in range(Page.steplen):
+            number, remainder = divmod(number, len(alphabet))
+            digits = alphabet[remainder] + digits
+        return digits
+
+    started = time.monotonic()
+    with transaction.atomic():
+        for chunk_start in range(0, n, 2000):
+            pages, practices = [], []
+            for i in range(chunk_start, min(n, chunk_start + 2000)):
+                slug = f"practice-{i}"
+                title = text.sentence(rng.randint(3, 8)).rstrip(".")
+                published = now - timezone.timedelta(minutes=n - i)
+                pages.append(
+                    Page(
+                        title=title,
+                        draft_title=title,
+                        slug=slug,
+                        path=index.path + step(i + 1),
+                        depth=index.depth + 1,
+                        numchild=0,
+                        url_path=f"{index.url_path}{slug}/",
+                        content_type=content_type,
+                        live=True,
+                        has_unpublished_changes=False,
+                        first_published_at=published,
+                        last_published_at=published,
+                        locale=locale,
+                        translation_key=uuid.UUID(int=rng.getrandbits(128)),
+                    )
+                )
+                country = rng.choice(countries)
+                budget = round(10 ** rng.uniform(4, 7.5), 2) if rng.random() < 0.85 else None
+                start = rng.randint(1998, 2026) if rng.random() < 0.9 else None
+                practices.append(
+                    {
+                        "summary": text.paragraph(rng.randint(40, 90)),
+                        "country_id": country.pk,
+                        "lead_organisation_id": rng.choice(organisations).pk,
+                        "project_id": rng.choice(projects).pk if rng.random() < 0.7 else None,
+                        "funding_programme": "",
+                        "context": text.paragraph(rng.randint(60, 140)),
+                        "practice": text.paragraph(rng.randint(100, 220)),
+                        "resources": text.paragraph(rng.randint(30, 80)),
+                        "evidence": text.paragraph(rng.randint(40, 120)),
+                        "difficulties": text.paragraph(rng.randint(30, 90)),
+                        "transferability": text.paragraph(rng.randint(30, 90)),
+                        "start_year": start,
+                        "end_year": None,
+                        "status": rng.choice(statuses),
+                        "budget_eur": budget,
+                        "_regions": rng.sample(regions[country.pk], rng.randint(0, 3)),
+                        "_themes": rng.sample(themes, rng.randint(1, 4)),
+                        "_groups": rng.sample(groups, rng.randint(1, 3)),
+                    }
+                )
+            pages = Page.objects.bulk_create(pages)
+            rows, region_rows, group_rows, theme_rows = [], [], [], []
+            for page, data in zip(pages, practices, strict=True):
+                obj = PracticePage(
+                    page_ptr_id=page.pk, **{k: v for k, v in data.items() if not k.startswith("_")}
+                )
+                rows.append(
+                    [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+                )
+                region_rows += [
+                    PracticePage.regions.through(practicepage_id=page.pk, region_id=r.pk)
+                    for r in data["_regions"]
+                ]
+                group_rows += [
+                    PracticePage.target_groups.through(practicepage_id=page.pk, targetgroup_id=g.pk)
+                    for g in data["_groups"]
+                ]
+                theme_rows += [
+                    PracticeTheme(content_object_id=page.pk, tag_id=t.pk) for t in data["_themes"]
+                ]
+            with connection.cursor() as cursor:
+                cursor.executemany(insert, rows)
+            PracticePage.regions.through.objects.bulk_create(region_rows)
+            PracticePage.target_groups.through.objects.bulk_create(group_rows)
+            PracticeTheme.objects.bulk_create(theme_rows)
+        Page.objects.filter(pk=index.pk).update(numchild=n)
+    return time.monotonic() - started
+
+
+# Timing ------------------------------------------------------------------------------------
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * fraction
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def timed(fn, repeat, warm_up=True):
+    if warm_up:
+        fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def query_mix(rng):
+    from portal.models import Country, Theme
+
+    words, _weights = vocabulary()
+    countries = list(Country.objects.order_by("code").values_list("code", flat=True))
+    themes = list(Theme.objects.order_by("slug").values_list("slug", flat=True))
+    common = "social"
+    rare = words[-7]  # a made-up word in the long tail: a handful of documents
+    return [
+        ("common word", {"q": common}),
+        ("rare word", {"q": rare}),
+        ("two words", {"q": "employment training"}),
+        ("phrase", {"q": f'"{PHRASE}"'}),
+        ("word + 2 facets", {"q": common, "country": countries[:3], "status": "ongoing"}),
+        (
+            "browse, 3 facets",
+            {"country": countries[3:6], "theme": themes[:2], "budget": "1m-5m"},
+        ),
+    ]
+
+
+def to_query(params):
+    from django.http import QueryDict
+
+    from search.query import SearchQuery
+
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    return SearchQuery.from_params(data)
+
+
+def stock_search(params):
+    """Stock Wagtail: the database search backend with relevance ordering and the filters
+    it can apply (it cannot facet on tags or count other facets)."""
+    from django.db.models import Count
+
+    from portal.models import Country
+    from practices.models import PracticePage
+
+    queryset = PracticePage.objects.live()
+    if "country" in params:
+        queryset = queryset.filter(country__in=Country.objects.filter(code__in=params["country"]))
+    if "status" in params:
+        queryset = queryset.filter(status=params["status"])
+    if params.get("q"):
+        results = queryset.search(params["q"], order_by_relevance=True)
+        hits = list(results[:20])
+        count = results.count()
+        facets = results.facet("country_id")
+    else:
+        hits = list(queryset.order_by("-first_published_at")[:20])
+        count = queryset.count()
+        facets = dict(queryset.order_by().values_list("country").annotate(n=Count("id")))
+    return hits, count, facets
+
+
+def stock_index():
+    from django.core.management import call_command
+    from wagtail.search import index
+
+    from practices.models import PracticePage
+
+    # The benchmark only: make the practice fields searchable to the stock backend, as a
+    # site relying on it would.
+    PracticePage.search_fields = [
+        *PracticePage.search_fields,
+        index.SearchField("summary"),
+        *[
+            index.SearchField(name)
+            for name in (
+                "context",
+                "practice",
+                "resources",
+                "evidence",
+                "difficulties",
+                "transferability",
+            )
+        ],
+        index.FilterField("country"),
+        index.FilterField("status"),
+        index.FilterField("live"),
+    ]
+    started = time.monotonic()
+    call_command("update_index", verbosity=0)
+    return time.monotonic() - started
+
+
+def run(size, args):
+    from django.db import connection, reset_queries
+    from django.test import Client
+
+    from search import indexing
+    from search.engines import get_engine
+
+    rng = random.Random(SEED + size)
+    build = build_practices(size, rng)
+    started = time.monotonic()
+    indexing.rebuild()
+    rebuild = time.monotonic() - started
+    vendor = connection.vendor
+    print(
+        f"\n== {vendor}, N = {size:,}: built in {build:.1f} s, search index rebuilt in "
+        f"{rebuild:.1f} s"
+    )
+    engine = get_engine()
+    client = Client()
+    repeat = args.repeat or (30 if size <= 10000 else 15)
+    stock_full = size <= args.stock_max
+    if stock_full or args.stock_few:
+        stock_time = stock_index()
+        print(f"   stock Wagtail update_index: {stock_time:.1f} s")
+    header = (
+        f"   {'query':<18} {'hits':>6} {'engine p50':>11} {'p95':>8} {'page p50':>9} "
+        f"{'p95':>8} {'stock p50':>10} {'stock/engine':>13}"
+    )
+    print(header)
+    figures = []
+    for label, params in query_mix(rng):
+        query = to_query(params)
+        total = engine.search(query).total
+        engine_times = timed(lambda q=query: engine.search(q), repeat)
+        page_times = timed(lambda p=params: client.get("/search/", p), repeat)
+        response = client.get("/search/", params)
+        assert response.status_code == 200, response.status_code
+        stock = ""
+        ratio = ""
+        if stock_full or args.stock_few:
+            runs = args.stock_runs if stock_full else args.stock_few
+            stock_times = timed(lambda p=params: stock_search(p), runs, warm_up=False)
+            stock_p50 = statistics.median(stock_times)
+            stock = f"{stock_p50:9.1f}"
+            ratio = f"{stock_p50 / statistics.median(engine_times):12.0f}x"
+        row = (
+            label,
+            total,
+            statistics.median(engine_times),
+            percentile(engine_times, 0.95),
+            statistics.median(page_times),
+            percentile(page_times, 0.95),
+        )
+        figures.append(row)
+        print(
+            f"   {label:<18} {total:>6} {row[2]:>9.1f}ms {row[3]:>6.1f}ms {row[4]:>7.1f}ms "
+            f"{row[5]:>6.1f}ms {stock:>10} {ratio:>13}"
+        )
+        reset_queries()
+    worst_engine = max(r[3] for r in figures)
+    worst_page = max(r[5] for r in figures)
+    print(
+        f"   worst p95: engine {worst_engine:.1f} ms, page {worst_page:.1f} ms "
+        f"(times in ms; page = whole /search/ response through Django's test client)"
+    )
+
+
+def main():
+    args = parse_args()
+    import subprocess
+
+    if len(args.sizes) > 1:
+        # One process per size: a fresh database and fresh caches each time.
+        for size in args.sizes:
+            command = [
+                sys.executable,
+                __file__,
+                "--sizes",
+                str(size),
+                "--database",
+                args.database,
+                "--stock-max",
+                str(args.stock_max),
+                "--stock-few",
+                str(args.stock_few),
+            ]
+            if args.repeat:
+                command += ["--repeat", str(args.repeat)]
+            subprocess.run(command, check=True)
+        return
+    fresh_database(args.database)
+    setup_django(args.database)
+    run(args.sizes[0], args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""Facet counting with bitmaps held in memory.
+
+Counting facets in SQL means one index lookup per (matching document, facet): at 50,000
+documents and ten facets that is half a million lookups per search. Here every facet value
+is a Python integer used as a bitmap over the documents (bit i = i-th document by id), and a
+count is ``(value_bits & candidate_bits).bit_count()``: a few hundred big-integer ANDs per
+search, whatever the number of documents.
+
+The bitmaps are loaded from the index tables once per process and reloaded when the index
+state token (changed by every write, in the same transaction) differs.
+"""
+
+import threading
+import uuid
+
+from django.db import connection
+
+from ..models import FacetLabel, IndexedDocument, IndexedFacetValue, IndexState
+
+
+def new_token():
+    return uuid.uuid4().hex
+
+
+def bump_token():
+    """Called inside every write transaction to the index."""
+    updated = IndexState.objects.filter(pk=1).update(token=new_token())
+    if not updated:
+        IndexState.objects.create(pk=1, token=new_token())
+
+
+def current_token():
+    token = IndexState.objects.filter(pk=1).values_list("token", flat=True).first()
+    return token or ""
+
+
+def _bits(positions, size):
+    data = bytearray((size + 7) // 8)
+    for position in positions:
+        data[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(data, "little")
+
+
+class FacetBitmaps:
+    def __init__(self, token, ids, values, labels=None):
+        self.token = token
+        self.labels = labels or {}
+        self.size = len(ids)
+        self.position = {pk: i for i, pk in enumerate(ids)}
+        self.ids = ids
+        self.all = (1 << self.size) - 1
+        # {facet: {value: bits}}
+        self.values = {
+            facet: {value: _bits(positions, self.size) for value, positions in by_value.items()}
+            for facet, by_value in values.items()
+        }
+
+    @classmethod
+    def load(cls, token):
+        ids = list(IndexedDocument.objects.order_by("id").values_list("id", flat=True))
+        position = {pk: i for i, pk in enumerate(ids)}
+        values = {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT document_id, facet, value FROM {IndexedFacetValue._meta.db_table}"  # noqa: S608
+            )
+            for document_id, facet, value in cursor.fetchall():
+                i = position.get(document_id)
+                if i is not None:
+                    values.setdefault(facet, {}).setdefault(value, []).append(i)
+            cursor.execute(f"SELECT facet, value, label FROM {FacetLabel._meta.db_table}")  # noqa: S608
+            labels = {(facet, value): label for facet, value, label in cursor.fetchall()}
+        return cls(token, ids, values, labels)
+
+    def of_ids(self, ids):
+        if self.ids and self.ids[-1] - self.ids[0] + 1 == self.size:
+            # Ids without gaps (the usual state after a rebuild): position = id - first id,
+            # no dictionary lookups.
+            base, size = self.ids[0], self.size
+            data = bytearray((size + 7) // 8)
+            for pk in ids:
+                i = pk - base
+                if 0 <= i < size:
+                    data[i >> 3] |= 1 << (i & 7)
+            return int.from_bytes(data, "little")
+        return _bits((self.position[pk] for pk in ids if pk in self.position), self.size)
+
+    def selection(self, facet, values):
+        """Documents having any of these values (OR within a facet)."""
+        bits = 0
+        by_value = self.values.get(facet, {})
+        for value in values:
+            bits |= by_value.get(value, 0)
+        return bits
+
+    def counts(self, facets, candidates, filters):
+        """{facet: [(value, count)]}, each facet counted with the other facets' selections."""
+        selections = {key: self.selection(key, values) for key, values in filters.items()}
+        everything = candidates
+        for bits in selections.values():
+            everything &= bits
+        result = {}
+        for facet in facets:
+            if facet in selections:
+                mask = candidates
+                for key, bits in selections.items():
+                    if key != facet:
+                        mask &= bits
+            else:
+                mask = everything
+            if not mask:
+                continue
+            found = []
+            for value, bits in self.values.get(facet, {}).items():
+                n = (bits & mask).bit_count()
+                if n:
+                    found.append((value, n))
+            if found:
+                result[facet] = found
+        return result, everything
+
+    def members(self, bits):
+        """A fast membership test for a bitmap: a bytes object and the positions lookup."""
+        data = bits.to_bytes((self.size + 7) // 8 or 1, "little")
+        position = self.position
+
+        def contains(pk):
+            i = position.get(pk)
+            return i is not None and data[i >> 3] >> (i & 7) & 1
+
+        return contains
+
+
+_cache = {}
+_lock = threading.Lock()
+
+
+def facet_bitmaps():
+    """The bitmaps for the current index state of this database, loaded if stale."""
+    token = current_token()
+    key = (connection.alias, connection.settings_dict.get("NAME"))
+    cached = _cache.get(key)
+    if cached is not None and cached.token == token:
+        return cached
+    with _lock:
+        loaded = FacetBitmaps.load(token)
+        _cache[key] = loaded
+        return loaded
