@@ -45,6 +45,10 @@ def browser_page(live_server):
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
     # between browser steps are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # An earlier transactional test flushed what Wagtail's migrations created.
+    from tests.factories import ensure_wagtail_tree
+
+    ensure_wagtail_tree()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=live_server.url)

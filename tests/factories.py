@@ -77,15 +77,23 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def make_site():
-    """Home page at the root of the default site and the practice index under it."""
-    root = Page.get_first_root_node()
-    if root is None:
-        # A transactional test (browser tests) flushes the tree the migrations created.
-        Locale.objects.get_or_create(language_code="en")
-        root = Page.add_root(instance=Page(title="Root", slug="root"))
+def ensure_wagtail_tree():
+    """Transactional tests (the browser ones) flush every table afterwards, including what
+    Wagtail's data migrations created; put back the default locale, root page and root
+    collection so the next one starts from a working tree. Returns the root page."""
+    from django.conf import settings
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
+    return Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", live=True)
+    )
+
+
+def make_site():
+    """Home page at the root of the default site and the practice index under it."""
+    root = ensure_wagtail_tree()
     home = HomePage.objects.first()
     if home is None:
         for child in root.get_children():

@@ -18,18 +18,9 @@ from learning_events.models import (
     StudyVisitPractice,
     StudyVisitSite,
 )
-from tests.factories import CountryFactory, OrganisationFactory, make_site
+from tests.factories import CountryFactory, OrganisationFactory, ensure_wagtail_tree, make_site
 
-
-def ensure_tree_root():
-    """Wagtail's root page and default locale, which migrations create but a transactional
-    test's flush removes: call this first in a transactional (browser) test."""
-    from django.conf import settings
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", url_path="/"))
+ensure_tree_root = ensure_wagtail_tree
 
 
 def make_event_index(home=None, **fields):

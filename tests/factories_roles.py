@@ -4,7 +4,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from portal.models import Role, RoleGroup
 from portal.roles import setup_roles
-from tests.factories import UserFactory
+from tests.factories import UserFactory, ensure_wagtail_tree  # noqa: F401
 
 
 def role_group(role, organisation=None, project=None):
@@ -62,17 +62,3 @@ def practice_form_data(**fields):
     }
     data.update(fields)
     return nested_form_data(data)
-
-
-def ensure_wagtail_tree():
-    """Transactional tests (the browser ones) flush every table afterwards, including what
-    Wagtail's data migrations created; put back the default locale, root page and root
-    collection so a later transactional test starts from a working tree."""
-    from django.conf import settings
-    from wagtail.models import Collection, Locale, Page
-
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
