@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Two workers on the two cores these machines have; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PG_DB ?= portal_ci_$(shell date +%s)_$$$$
 
@@ -53,17 +55,23 @@ demo-check: install ## Load the demo content into a fresh throwaway database, tw
 	rm -f /tmp/portal-demo-check.sqlite3*
 
 pytest: install ## Run the test suite on SQLite
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: check lint demo-check pytest ## Every check: system check, migrations, ruff, demo content, pytest
 
 test-postgres: install ## Run the test suite on the local PostgreSQL server (throwaway database)
-	DATABASE_URL=$(PG_URL)/$(PG_DB) $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL)/$(PG_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-bench-search: install ## Search benchmark (see docs/performance.md)
+bench-search: install ## Search benchmark (see docs/performance.md; long at 50,000)
 	$(PY) bench/search.py
+
+bench-events: install ## Query counts and timings of the events views
+	$(PY) bench/events.py
+
+bench-reviews: install ## Query counts and timings of the peer-review views
+	$(PY) bench/peer_reviews.py
 
 clean: ## Remove the virtualenv, database and caches
 	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .test-media
 
-.PHONY: help install migrate demo run lint format check demo-check pytest test test-postgres bench-search clean
+.PHONY: help install migrate demo run lint format check demo-check pytest test test-postgres bench-search bench-events bench-reviews clean
