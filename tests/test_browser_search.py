@@ -6,7 +6,19 @@ from tests.factories_search import make_search_corpus
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def ensure_page_tree_root():
+    """Another transactional test may have flushed the locale and root page the migrations
+    create; put them back."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 def test_visitor_searches_picks_a_facet_and_removes_it(browser_page):  # noqa: F811
+    ensure_page_tree_root()
     make_search_corpus()
     browser_page.goto("/")
     browser_page.locator("#header-q").fill("older people")
