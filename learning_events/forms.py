@@ -14,6 +14,8 @@ class LearningEventPageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         self.limit_projects()
 
+    projects_limited = False
+
     def limit_projects(self):
         """A project coordinator (who is not a site editor) may only name a project they
         coordinate: an event of another project, or of none, would be out of their reach."""
@@ -30,6 +32,7 @@ class LearningEventPageForm(WagtailAdminPageForm):
             "acronym"
         )
         field.required = True
+        self.projects_limited = True
         field.empty_label = None
         # A plain select of their projects instead of the chooser over all of them.
         field.widget = forms.Select()
@@ -39,6 +42,9 @@ class LearningEventPageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if self.projects_limited and "project" in cleaned_data and not cleaned_data["project"]:
+            # Checked here too: Wagtail lets drafts skip "required" fields.
+            self.add_error("project", _("Choose one of your cooperation projects."))
         start, end = cleaned_data.get("start_date"), cleaned_data.get("end_date")
         formset = self.formsets.get("agenda_sessions")
         if start and end and formset is not None:
