@@ -234,3 +234,13 @@ def test_setup_roles_grants_add_on_the_events_index_once(world):
     )
     assert {"Project coordinators: NEAR", "Project coordinators: PACT"} <= groups
     assert not any(name.startswith(("Partner authors", "Validators")) for name in groups)
+
+
+def test_coordinator_unpublishes_their_event_not_another(client, world):
+    own = make_study_visit(world["index"], project=world["project"])
+    other = make_study_visit(world["index"], project=world["other_project"])
+    client.force_login(world["coordinator"])
+    client.post(reverse("wagtailadmin_pages:unpublish", args=(own.pk,)))
+    client.post(reverse("wagtailadmin_pages:unpublish", args=(other.pk,)))
+    assert not StudyVisitPage.objects.get(pk=own.pk).live
+    assert StudyVisitPage.objects.get(pk=other.pk).live
