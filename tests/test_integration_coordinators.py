@@ -244,3 +244,20 @@ def test_coordinator_unpublishes_their_event_not_another(client, world):
     client.post(reverse("wagtailadmin_pages:unpublish", args=(other.pk,)))
     assert not StudyVisitPage.objects.get(pk=own.pk).live
     assert StudyVisitPage.objects.get(pk=other.pk).live
+
+
+def test_coordinator_finds_the_events_in_the_admin(client, world):
+    client.force_login(world["coordinator"])
+    explore = client.get(reverse("wagtailadmin_explore", args=(world["index"].pk,)))
+    assert explore.status_code == 200
+    own_workshop = world["worksheet"].get_parent()
+    edit_url = reverse("wagtailadmin_pages:edit", args=(own_workshop.pk,))
+    assert edit_url in explore.content.decode()
+    other_edit = reverse(
+        "wagtailadmin_pages:edit", args=(world["other_worksheet"].get_parent().pk,)
+    )
+    assert other_edit not in explore.content.decode()
+    assert client.get(reverse("learning_events:index")).status_code == 200
+    editor = client.get(edit_url)
+    assert editor.status_code == 200
+    assert list(editor.context["form"].fields["project"].queryset) == [world["project"]]
