@@ -122,3 +122,26 @@ def learning_event_search_type():
     from .search_documents import event_search_type
 
     return event_search_type()
+
+
+@hooks.register("setup_roles")
+def event_roles(groups):
+    """Coordinators get "add" on the events index (and may add and choose images for event
+    photos); which events they may then edit, publish or delete is decided per event by
+    ``learning_events.permissions`` (the event's project must be theirs)."""
+    from wagtail.images.models import Image
+
+    from portal.roles import grant_collection_permissions, grant_page_permissions
+
+    from .models import LearningEventIndexPage
+
+    index = LearningEventIndexPage.objects.first()
+    if index is None:
+        return "Events: no events index page yet; run setup_roles again once it exists."
+    for group in groups.project_coordinators.values():
+        grant_page_permissions(group, index, ["add"])
+        grant_collection_permissions(group, Image, ["add", "choose"])
+    return (
+        f"Events: coordinators may add under '{index.title}' and manage their projects' "
+        "events and worksheets"
+    )

@@ -3,11 +3,23 @@
 - organisers manage a worksheet (invite, read every answer, write the report): superusers,
   the users listed as the worksheet's organisers, and the event's organisers when the event
   page declares them (an ``organisers`` many-to-many of users);
-- readers read every answer, the results and the report: organisers, plus the members of
-  the host organisation's group set on the worksheet;
+- readers read every answer, the results and the report: organisers, the members of the
+  host organisation's group set on the worksheet, and the project coordinators of the
+  event's cooperation project (``portal.roles``; issue 6);
 - a participant reads (and, until the deadline, changes) their own answers only;
 - nobody else, anonymous visitors and other participants included.
+
+Editing the worksheet page itself is a page permission: ``WorksheetPermissionTester`` lets
+the coordinators of the event's project edit, publish and delete it (see
+``learning_events.permissions``).
 """
+
+from learning_events.permissions import ScopedPagePermissionTester, event_in_scope
+
+
+class WorksheetPermissionTester(ScopedPagePermissionTester):
+    def in_scope(self):
+        return event_in_scope(self.user, self.page.event)
 
 
 def _event_organiser_ids(worksheet):
@@ -28,10 +40,22 @@ def can_manage(user, worksheet):
     return user.pk in _event_organiser_ids(worksheet)
 
 
+def coordinates_event_project(user, worksheet):
+    """Is ``user`` a project coordinator of the cooperation project of the worksheet's
+    event?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return event_in_scope(user, worksheet.event)
+
+
 def can_read_answers(user, worksheet):
     if can_manage(user, worksheet):
         return True
-    if not user.is_authenticated or not user.is_active or not worksheet.host_group_id:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if coordinates_event_project(user, worksheet):
+        return True
+    if not worksheet.host_group_id:
         return False
     return user.groups.filter(pk=worksheet.host_group_id).exists()
 

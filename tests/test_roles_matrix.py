@@ -2,14 +2,19 @@
 succeed, each tried for real through the HTTP views people use (the public site and the
 Wagtail admin). A refused action must also leave the object unchanged.
 
-To add a kind of object (events, worksheets, worksheet answers...), write a ``Kind`` subclass
-that makes one object and tries each action over HTTP, register it in ``KINDS`` and add its
-line to ``MATRIX`` (see docs/roles.md)."""
+To add a kind of object, write a ``Kind`` subclass that makes one object and tries each action
+over HTTP, register it in ``KINDS`` and add its line to ``MATRIX`` (see docs/roles.md).
+
+Events, worksheets and worksheet answers come in two flavours: of project P, which the
+coordinator coordinates, and of project Q, which nobody in the world coordinates."""
 
 import pytest
 from django.contrib.admin.utils import quote
 from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
+from learning_events.models import StudyVisitPage
+from peer_reviews.models import PeerReviewWorksheetPage
 from portal.models import CooperationProject
 from practices.models import PracticePage
 from tests.factories import (
@@ -19,6 +24,8 @@ from tests.factories import (
     UserFactory,
     make_practice,
 )
+from tests.factories_events import make_event_index, make_study_visit, make_workshop
+from tests.factories_reviews import answer, make_invitation, make_worksheet
 from tests.factories_roles import (
     make_author,
     make_coordinator,
@@ -35,6 +42,7 @@ ACTIONS = {
     "e": "edit",  # save a change
     "P": "publish",  # make a change public
     "d": "delete",
+    "r": "read_answers",  # a worksheet's results, CSV, XLSX, report and PDF
 }
 
 # fmt: off
@@ -45,6 +53,12 @@ MATRIX = {
     "other_practice":   ("p",     "p",           "p",        "p",      "paePd",    "paePd"),
     "own_draft":        ("",      "aed",         "",         "",       "aePd",     "aePd"),
     "reference_data":   ("p",     "pa",          "pa",       "pa",     "paed",     "paed"),
+    "project_event":    ("p",     "p",           "paePd",    "p",      "paePd",    "paePd"),
+    "other_event":      ("p",     "p",           "p",        "p",      "paePd",    "paePd"),
+    "project_worksheet": ("p",    "",            "paePd",    "",       "aePd",     "paePd"),
+    "other_worksheet":  ("p",     "",            "",         "",       "aePd",     "paePd"),
+    "project_answers":  ("",      "",            "r",        "",       "",         "r"),
+    "other_answers":    ("",      "",            "",         "",       "",         "r"),
 }
 # fmt: on
 
@@ -62,6 +76,11 @@ class World:
         self.project = CooperationProjectFactory()
         self.project.partners.set([self.org_b])
         self.project.save()  # ParentalManyToManyField: written on save
+        self.other_project = CooperationProjectFactory()
+        self.other_project.partners.set([self.org_a, self.org_c])
+        self.other_project.save()
+        # Before any user is made: setup_roles grants coordinators "add" on this index.
+        self.event_index = make_event_index(practice_index.get_parent())
 
     def user(self, role):
         if role == "anonymous":
@@ -200,12 +219,204 @@ class ReferenceData(Kind):
         return not CooperationProject.objects.filter(pk=obj.pk).exists()
 
 
+class EventKind(Kind):
+    """A study visit of the coordinator's project (or of another), live with a newer draft."""
+
+    actions = ("view_public", "view_admin", "edit", "publish", "delete")
+    project = "project"
+
+    def make(self, world):
+        page = make_study_visit(
+            world.event_index,
+            title="Original title",
+            project=getattr(world, self.project),
+            venue_country=world.country,
+        )
+        page.title = "Draft title"
+        page.save_revision()
+        return StudyVisitPage.objects.get(pk=page.pk)
+
+    def view_public(self, client, page, world):
+        response = client.get(page.url)
+        return response.status_code == 200 and b"Original title" in response.content
+
+    def view_admin(self, client, page, world):
+        response = client.get(reverse("wagtailadmin_pages:view_draft", args=(page.pk,)))
+        return response.status_code == 200 and b"Draft title" in response.content
+
+    def _post_edit(self, client, page, **extra):
+        data = {
+            "title": "Changed title",
+            "slug": page.slug,
+            "summary": page.summary,
+            "status": page.status,
+            "start_date": page.start_date.isoformat(),
+            "end_date": page.end_date.isoformat(),
+            "time_zone": page.time_zone,
+            "event_format": page.event_format,
+            "venue_city": page.venue_city,
+            "venue_country": page.venue_country_id,
+            "project": page.project_id,
+            "agenda_sessions": inline_formset([]),
+            "output_documents": inline_formset([]),
+            "photos": inline_formset([]),
+            "visited_practices": inline_formset([]),
+            "sites": inline_formset([]),
+            "comments": inline_formset([]),
+            **extra,
+        }
+        return client.post(
+            reverse("wagtailadmin_pages:edit", args=(page.pk,)), nested_form_data(data)
+        )
+
+    def edit(self, client, page, world):
+        self._post_edit(client, page)
+        latest = StudyVisitPage.objects.get(pk=page.pk).get_latest_revision()
+        return latest.content["title"] == "Changed title"
+
+    def publish(self, client, page, world):
+        self._post_edit(client, page, **{"action-publish": "Publish"})
+        page = StudyVisitPage.objects.get(pk=page.pk)
+        return page.live and page.title == "Changed title" and not page.has_unpublished_changes
+
+    def delete(self, client, page, world):
+        client.post(reverse("wagtailadmin_pages:delete", args=(page.pk,)))
+        return not StudyVisitPage.objects.filter(pk=page.pk).exists()
+
+
+class ProjectEvent(EventKind):
+    project = "project"
+
+
+class OtherEvent(EventKind):
+    project = "other_project"
+
+
+SECRET_ANSWER = "A strength only the readers of this worksheet may see."
+
+
+class WorksheetKind(Kind):
+    """A worksheet under a peer-review workshop of the coordinator's project (or of
+    another), live with a newer draft, with one submitted answer. Its public page is the
+    participants' form: visitors get the invitation explanation (200), signed-in people
+    who are neither invited nor readers a 403 explanation."""
+
+    actions = ("view_public", "view_admin", "edit", "publish", "delete")
+    project = "project"
+
+    def make(self, world):
+        workshop = make_workshop(
+            world.event_index, project=getattr(world, self.project), venue_country=world.country
+        )
+        page = make_worksheet(
+            workshop,
+            title="Original title",
+            questions=[{"field_type": "long_text", "label": "Strengths", "required": False}],
+        )
+        answer(page, make_invitation(page, name="Peer"), {"Strengths": SECRET_ANSWER})
+        page.title = "Draft title"
+        page.save_revision()
+        return PeerReviewWorksheetPage.objects.get(pk=page.pk)
+
+    def view_public(self, client, page, world):
+        response = client.get(page.url)
+        return response.status_code == 200 and b"Original title" in response.content
+
+    def view_admin(self, client, page, world):
+        response = client.get(reverse("wagtailadmin_pages:view_draft", args=(page.pk,)))
+        return response.status_code == 200 and b"Draft title" in response.content
+
+    def _post_edit(self, client, page, **extra):
+        question = page.questions.get()
+        data = nested_form_data(
+            {
+                "title": "Changed title",
+                "slug": page.slug,
+                "intro": page.intro,
+                "deadline": page.deadline.strftime("%Y-%m-%d %H:%M"),
+                "questions": inline_formset(
+                    [
+                        {
+                            "id": question.pk,
+                            "field_type": question.field_type,
+                            "label": question.label,
+                            "help_text": "",
+                            "required": "",
+                            "choices": "",
+                            "scale_low_label": "",
+                            "scale_high_label": "",
+                        }
+                    ],
+                    initial=1,
+                ),
+                "thank_you_text": page.thank_you_text,
+                "comments": inline_formset([]),
+                **extra,
+            }
+        )
+        return client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), data)
+
+    def edit(self, client, page, world):
+        self._post_edit(client, page)
+        latest = PeerReviewWorksheetPage.objects.get(pk=page.pk).get_latest_revision()
+        return latest.content["title"] == "Changed title"
+
+    def publish(self, client, page, world):
+        self._post_edit(client, page, **{"action-publish": "Publish"})
+        page = PeerReviewWorksheetPage.objects.get(pk=page.pk)
+        return page.live and page.title == "Changed title" and not page.has_unpublished_changes
+
+    def delete(self, client, page, world):
+        client.post(reverse("wagtailadmin_pages:delete", args=(page.pk,)))
+        return not PeerReviewWorksheetPage.objects.filter(pk=page.pk).exists()
+
+
+class ProjectWorksheet(WorksheetKind):
+    project = "project"
+
+
+class OtherWorksheet(WorksheetKind):
+    project = "other_project"
+
+
+class AnswersKind(WorksheetKind):
+    """The answers of a worksheet: its results page, CSV and XLSX exports, the report and
+    its PDF. All of them answer alike (200 with the answer, or a refusal); a mix fails."""
+
+    actions = ("read_answers",)
+    routes = ("results/", "results/csv/", "results/xlsx/", "report/", "report/pdf/")
+
+    def read_answers(self, client, page, world):
+        responses = {route: client.get(page.url + route) for route in self.routes}
+        for route in ("results/", "results/csv/"):
+            body = responses[route].content.decode("utf-8-sig")
+            assert (responses[route].status_code == 200) == (SECRET_ANSWER in body), route
+        allowed = {route: r.status_code == 200 for route, r in responses.items()}
+        refused = {route: r.status_code in (302, 403) for route, r in responses.items()}
+        assert all(allowed.values()) or all(refused.values()), responses
+        return all(allowed.values())
+
+
+class ProjectAnswers(AnswersKind):
+    project = "project"
+
+
+class OtherAnswers(AnswersKind):
+    project = "other_project"
+
+
 KINDS = {
     "own_practice": OwnPractice(),
     "project_practice": ProjectPractice(),
     "other_practice": OtherPractice(),
     "own_draft": OwnDraft(),
     "reference_data": ReferenceData(),
+    "project_event": ProjectEvent(),
+    "other_event": OtherEvent(),
+    "project_worksheet": ProjectWorksheet(),
+    "other_worksheet": OtherWorksheet(),
+    "project_answers": ProjectAnswers(),
+    "other_answers": OtherAnswers(),
 }
 
 

@@ -179,6 +179,12 @@ class LearningEventPage(
         ]
         return TabbedInterface(tabs)
 
+    def permissions_for_user(self, user):
+        """Coordinators manage the events of their projects (``learning_events.permissions``)."""
+        from learning_events.permissions import LearningEventPermissionTester
+
+        return LearningEventPermissionTester(user, self)
+
     def clean(self):
         super().clean()
         errors = {**self.clean_schedule(), **self.clean_place(), **self.clean_kind()}

@@ -179,6 +179,13 @@ class PeerReviewWorksheetPage(RoutablePageMixin, FormMixin, Page):
 
         return redirect(self.url + self.reverse_subpage("results"))
 
+    def permissions_for_user(self, user):
+        """Coordinators of the event's project edit the worksheet
+        (``peer_reviews.permissions``)."""
+        from ..permissions import WorksheetPermissionTester
+
+        return WorksheetPermissionTester(user, self)
+
     # -- state -------------------------------------------------------------------------------
 
     @property
