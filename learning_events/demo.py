@@ -303,7 +303,13 @@ def _apply(page, fields, m2m, children, where):
     for name, objs in m2m.items():
         setattr(page, name, objs)
     for name, rows in children.items():
-        setattr(page, name, [CHILD_MODELS[name](**row) for row in rows])
+        # An explicit sort order: rows that all have none come back in any order on
+        # PostgreSQL, and the next load would see a change.
+        setattr(
+            page,
+            name,
+            [CHILD_MODELS[name](sort_order=n, **row) for n, row in enumerate(rows)],
+        )
     try:
         page.full_clean(exclude=["path", "depth", "url_path", "draft_title"])
         for name in children:

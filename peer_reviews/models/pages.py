@@ -199,7 +199,10 @@ class PeerReviewWorksheetPage(RoutablePageMixin, FormMixin, Page):
 
     def apply_template(self):
         """Fill the worksheet with the classic peer-review questions (unsaved rows)."""
-        self.questions = [WorksheetQuestion(**row) for row in classic_questions()]
+        # Explicit sort order: PostgreSQL returns rows without one in any order.
+        self.questions = [
+            WorksheetQuestion(sort_order=n, **row) for n, row in enumerate(classic_questions())
+        ]
 
     def clean(self):
         super().clean()
