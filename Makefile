@@ -60,7 +60,12 @@ pytest: install ## Run the test suite on SQLite
 test: check lint demo-check pytest ## Every check: system check, migrations, ruff, demo content, pytest
 
 test-postgres: install ## Run the test suite on the local PostgreSQL server (throwaway database)
-	DATABASE_URL=$(PG_URL)/$(PG_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL)/$(PG_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
+	status=$$?; $(MAKE) --no-print-directory drop-test-databases; exit $$status
+
+drop-test-databases: ## Drop throwaway PostgreSQL test databases a run left behind
+	-psql "$(PG_URL)/postgres" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'test_portal_ci_%'" \
+	  | while read -r db; do psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS \"$$db\" WITH (FORCE)"; done
 
 bench-search: install ## Search benchmark (see docs/performance.md; long at 50,000)
 	$(PY) bench/search.py
@@ -74,4 +79,4 @@ bench-reviews: install ## Query counts and timings of the peer-review views
 clean: ## Remove the virtualenv, database and caches
 	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .test-media
 
-.PHONY: help install migrate demo run lint format check demo-check pytest test test-postgres bench-search bench-events bench-reviews clean
+.PHONY: help install migrate demo run lint format check demo-check pytest test test-postgres drop-test-databases bench-search bench-events bench-reviews clean
