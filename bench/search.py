@@ -44,6 +44,14 @@ def parse_args():
     )
     parser.add_argument("--stock-runs", type=int, default=3, help="stock runs per query")
     parser.add_argument("--stock-few", type=int, default=0, help="stock runs above --stock-max")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database if it already holds N practices (skips the build)",
+    )
+    parser.add_argument(
+        "--no-rebuild", action="store_true", help="with --reuse: keep the search index as it is"
+    )
     return parser.parse_args()
 
 
@@ -409,10 +417,16 @@ def run(size, args):
     from search import indexing
     from search.engines import get_engine
 
+    from practices.models import PracticePage
+
     rng = random.Random(SEED + size)
-    build = build_practices(size, rng)
+    if args.reuse and PracticePage.objects.count() == size:
+        build = 0.0
+    else:
+        build = build_practices(size, rng)
     started = time.monotonic()
-    indexing.rebuild()
+    if not (args.reuse and args.no_rebuild):
+        indexing.rebuild()
     rebuild = time.monotonic() - started
     vendor = connection.vendor
     print(
@@ -490,9 +504,14 @@ def main():
             ]
             if args.repeat:
                 command += ["--repeat", str(args.repeat)]
+            if args.reuse:
+                command.append("--reuse")
+            if args.no_rebuild:
+                command.append("--no-rebuild")
             subprocess.run(command, check=True)
         return
-    fresh_database(args.database)
+    if not args.reuse:
+        fresh_database(args.database)
     setup_django(args.database)
     run(args.sizes[0], args)
 

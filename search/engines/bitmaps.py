@@ -10,8 +10,10 @@ The bitmaps are loaded from the index tables once per process and reloaded when 
 state token (changed by every write, in the same transaction) differs.
 """
 
+import sys
 import threading
 import uuid
+from array import array
 
 from django.db import connection
 
@@ -41,14 +43,23 @@ def _bits(positions, size):
     return int.from_bytes(data, "little")
 
 
+# Full-text matches arrive from the database as 32-bit words of the bitmap,
+# (word index, bits): aggregating in SQL hands Python a few thousand rows instead of one row
+# per matching document.
+WORD_BITS = 32
+
+
 class FacetBitmaps:
+    """Bit i stands for the document whose id is ``base + i``. Ids are contiguous after a
+    rebuild; edits leave gaps (a re-indexed document gets a new id), which cost a bit each
+    until the next rebuild and are absent from ``all``."""
+
     def __init__(self, token, ids, values, labels=None):
         self.token = token
         self.labels = labels or {}
-        self.size = len(ids)
-        self.position = {pk: i for i, pk in enumerate(ids)}
-        self.ids = ids
-        self.all = (1 << self.size) - 1
+        self.base = ids[0] if ids else 0
+        self.size = ids[-1] - self.base + 1 if ids else 0
+        self.all = _bits((pk - self.base for pk in ids), self.size)
         # {facet: {value: bits}}
         self.values = {
             facet: {value: _bits(positions, self.size) for value, positions in by_value.items()}
@@ -58,32 +69,44 @@ class FacetBitmaps:
     @classmethod
     def load(cls, token):
         ids = list(IndexedDocument.objects.order_by("id").values_list("id", flat=True))
-        position = {pk: i for i, pk in enumerate(ids)}
+        base = ids[0] if ids else 0
         values = {}
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT document_id, facet, value FROM {IndexedFacetValue._meta.db_table}"  # noqa: S608
             )
             for document_id, facet, value in cursor.fetchall():
-                i = position.get(document_id)
-                if i is not None:
-                    values.setdefault(facet, {}).setdefault(value, []).append(i)
+                values.setdefault(facet, {}).setdefault(value, []).append(document_id - base)
             cursor.execute(f"SELECT facet, value, label FROM {FacetLabel._meta.db_table}")  # noqa: S608
             labels = {(facet, value): label for facet, value, label in cursor.fetchall()}
         return cls(token, ids, values, labels)
 
+    def of_words(self, rows):
+        """The bitmap from (word index, 32-bit word) rows, limited to indexed documents (a
+        match committed after these bitmaps were loaded is left out, never misplaced)."""
+        words = array("I", bytes(4 * (-(-self.size // WORD_BITS) or 1)))
+        top = len(words)
+        for index, word in rows:
+            if 0 <= index < top:
+                words[index] = word
+        if sys.byteorder != "little":
+            words.byteswap()
+        return int.from_bytes(words.tobytes(), "little") & self.all
+
     def of_ids(self, ids):
-        if self.ids and self.ids[-1] - self.ids[0] + 1 == self.size:
-            # Ids without gaps (the usual state after a rebuild): position = id - first id,
-            # no dictionary lookups.
-            base, size = self.ids[0], self.size
-            data = bytearray((size + 7) // 8)
-            for pk in ids:
-                i = pk - base
-                if 0 <= i < size:
-                    data[i >> 3] |= 1 << (i & 7)
-            return int.from_bytes(data, "little")
-        return _bits((self.position[pk] for pk in ids if pk in self.position), self.size)
+        base, size = self.base, self.size
+        return _bits((pk - base for pk in ids if 0 <= pk - base < size), size) & self.all
+
+    def ids_of(self, bits):
+        """Document ids of the set bits, ascending (meant for sparse bitmaps)."""
+        data = bits.to_bytes((self.size + 7) // 8 or 1, "little")
+        base, ids = self.base, []
+        for index, byte in enumerate(data):
+            if byte:
+                for bit in range(8):
+                    if byte >> bit & 1:
+                        ids.append(base + (index << 3) + bit)
+        return ids
 
     def selection(self, facet, values):
         """Documents having any of these values (OR within a facet)."""
@@ -92,6 +115,12 @@ class FacetBitmaps:
         for value in values:
             bits |= by_value.get(value, 0)
         return bits
+
+    def filtered(self, candidates, filters):
+        """Candidates narrowed by every facet's selection (AND across facets)."""
+        for key, values in filters.items():
+            candidates &= self.selection(key, values)
+        return candidates
 
     def counts(self, facets, candidates, filters):
         """{facet: [(value, count)]}, each facet counted with the other facets' selections."""
@@ -120,13 +149,13 @@ class FacetBitmaps:
         return result, everything
 
     def members(self, bits):
-        """A fast membership test for a bitmap: a bytes object and the positions lookup."""
+        """A fast membership test for a bitmap: document id -> bool."""
         data = bits.to_bytes((self.size + 7) // 8 or 1, "little")
-        position = self.position
+        base, size = self.base, self.size
 
         def contains(pk):
-            i = position.get(pk)
-            return i is not None and data[i >> 3] >> (i & 7) & 1
+            i = pk - base
+            return 0 <= i < size and data[i >> 3] >> (i & 7) & 1
 
         return contains
 

@@ -115,11 +115,40 @@ def _truncate_words(text, count=SNIPPET_WORDS):
     return " ".join(words[:count]) + (" …" if len(words) > count else "")
 
 
+# Relevance is tiered: documents with every word in the title come first, then those with
+# every word in the title, summary or names, then the rest; bm25 orders each tier. Ranking a
+# common word's 50,000 matches exactly costs more than the whole search may take, while the
+# first tiers hold the first pages and are small.
+TIERS = ("title", "head", None)
+
+# Up to this many selected documents, a field-ordered page is read with their ids in the
+# query; beyond, by walking the documents in order.
+SPARSE_SELECTION = 2000
+
+# What a hit is made of (see _hits).
+ROW_COLUMNS = "id, doc_type, object_id, title, url, display, summary, NULL"
+
+ORDER_SQL = {
+    "newest": "published_at DESC, id DESC",
+    "budget": "budget_eur IS NULL, budget_eur DESC, id DESC",
+    "start_year": "start_year IS NULL, start_year DESC, id DESC",
+}
+
+
 class _Dialect:
     """Full-text SQL for one database."""
 
-    def match(self, parsed):
-        """(sql, params) selecting (id, score) of matching documents, lower score first."""
+    def match_words(self, parsed, base):
+        """(word index, 32-bit word) rows of the bitmap of documents matching ``parsed``;
+        bit i of the whole bitmap is document ``base + i``."""
+        raise NotImplementedError
+
+    def any_words(self, terms, base):
+        """The same for documents matching any of ``terms``."""
+        raise NotImplementedError
+
+    def ranked(self, parsed, tier, limit=None):
+        """[(id, score)] of the documents matching ``parsed`` in ``tier``, best first."""
         raise NotImplementedError
 
     def snippets(self, parsed, ids):
@@ -127,24 +156,47 @@ class _Dialect:
         raise NotImplementedError
 
 
+FTS5_COLUMNS = {"title": "{title}", "head": "{title summary names}"}
+
+
 class _SQLite(_Dialect):
-    def match(self, parsed):
-        if parsed.required:
-            expression = " AND ".join(_fts5_string(t) for t in parsed.required)
-            for term in parsed.excluded:
-                expression += " NOT " + _fts5_string(term)
-            weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-            return (
-                f"SELECT rowid AS id, bm25(search_fts, {weights}) AS score "
-                "FROM search_fts WHERE search_fts MATCH %s",
-                [expression],
-            )
-        expression = " OR ".join(_fts5_string(t) for t in parsed.excluded)
-        return (
-            f"SELECT id, 0.0 AS score FROM {DOCUMENTS_TABLE} WHERE id NOT IN "
-            "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
-            [expression],
+    words_sql = (
+        "SELECT (rowid - %s) >> 5, sum(1 << ((rowid - %s) & 31)) "
+        "FROM search_fts WHERE search_fts MATCH %s GROUP BY 1"
+    )
+
+    def expression(self, parsed, tier=None):
+        required = " AND ".join(_fts5_string(t) for t in parsed.required)
+        if tier:
+            required = f"{FTS5_COLUMNS[tier]} : ({required})"
+        expression = f"({required})"
+        for term in parsed.excluded:
+            expression = f"({expression} NOT {_fts5_string(term)})"
+        return expression
+
+    def _fetch(self, sql, params):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def match_words(self, parsed, base):
+        return self._fetch(self.words_sql, [base, base, self.expression(parsed)])
+
+    def any_words(self, terms, base):
+        expression = " OR ".join(_fts5_string(t) for t in terms)
+        return self._fetch(self.words_sql, [base, base, expression])
+
+    def ranked(self, parsed, tier, limit=None):
+        weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+        sql = (
+            f"SELECT rowid, bm25(search_fts, {weights}) AS score FROM search_fts "
+            "WHERE search_fts MATCH %s ORDER BY score, rowid DESC"
         )
+        params = [self.expression(parsed, tier)]
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(limit)
+        return self._fetch(sql, params)
 
     def snippets(self, parsed, ids):
         if not parsed.required or not ids:
@@ -158,22 +210,50 @@ class _SQLite(_Dialect):
             f"snippet(search_fts, 3, {marks}, '…', {SNIPPET_WORDS}) "
             f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *ids])
-            return {row[0]: row[1:] for row in cursor.fetchall()}
+        return {row[0]: row[1:] for row in self._fetch(sql, [expression, *ids])}
+
+
+# The tsvector column each tier is matched on (GIN-indexed) and ranked by.
+POSTGRES_VECTORS = {"title": "title_vector", "head": "head_vector", None: "search_vector"}
 
 
 class _Postgres(_Dialect):
-    def match(self, parsed):
-        # websearch_to_tsquery reads the canonical form (words, "phrases", -exclusions). The
-        # parser has already dropped the stop words the English configuration ignores, so the
-        # tsquery is never empty and the condition stays one the GIN index can answer.
-        return (
-            f"SELECT id, -ts_rank_cd('{POSTGRES_WEIGHTS}'::float4[], search_vector, q, 1) "
-            f"AS score FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
-            "WHERE search_vector @@ q",
-            [parsed.canonical()],
+    words_sql = (
+        "SELECT (id - %s) >> 5, bit_or(1::bigint << ((id - %s) & 31)::int) "
+        f"FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
+        "WHERE search_vector @@ q GROUP BY 1"
+    )
+
+    def _fetch(self, sql, params):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    # websearch_to_tsquery reads the canonical form (words, "phrases", -exclusions). The
+    # parser has already dropped the stop words the English configuration ignores, so the
+    # tsquery is never empty and the condition stays one the GIN index can answer.
+    def match_words(self, parsed, base):
+        return self._fetch(self.words_sql, [base, base, parsed.canonical()])
+
+    def any_words(self, terms, base):
+        return self._fetch(self.words_sql, [base, base, " or ".join(str(t) for t in terms)])
+
+    def ranked(self, parsed, tier, limit=None):
+        vector = POSTGRES_VECTORS[tier]
+        condition = f"{vector} @@ q"
+        if tier and parsed.excluded:
+            # A tier's vector holds part of the document; the exclusions apply to all of it.
+            condition += " AND search_vector @@ q"
+        sql = (
+            f"SELECT id, ts_rank_cd('{POSTGRES_WEIGHTS}'::float4[], {vector}, q, 1) AS score "
+            f"FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
+            f"WHERE {condition} ORDER BY score DESC, id DESC"
         )
+        params = [parsed.canonical()]
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(limit)
+        return self._fetch(sql, params)
 
     def snippets(self, parsed, ids):
         if not parsed.required or not ids:
@@ -191,9 +271,8 @@ class _Postgres(_Dialect):
             f"FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
             f"WHERE id IN ({placeholders})"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [options, options, parsed.canonical(), *ids])
-            return {row[0]: row[1:] for row in cursor.fetchall()}
+        rows = self._fetch(sql, [options, options, parsed.canonical(), *ids])
+        return {row[0]: row[1:] for row in rows}
 
 
 class EmbeddedEngine(SearchEngine):
@@ -342,37 +421,24 @@ class EmbeddedEngine(SearchEngine):
         return IndexedDocument.objects.count()
 
     # Searching ----------------------------------------------------------------------------
+    #
+    # Facet counts, totals and the page's membership tests come from bitmaps (bitmaps.py):
+    # the full-text match is turned into one bitmap in SQL, the facets are ANDed with it in
+    # memory. SQL is asked only for what bitmaps cannot give: the order of the first pages
+    # and the rows and snippets of the 20 hits shown.
 
-    def _filters(self, filters, skip=None, column="id"):
-        clauses, params = [], []
-        for key, values in filters.items():
-            if key == skip:
-                continue
-            placeholders = ", ".join(["%s"] * len(values))
-            clauses.append(
-                f"{column} IN (SELECT document_id FROM {FACET_VALUES_TABLE} "
-                f"WHERE facet = %s AND value IN ({placeholders}))"
-            )
-            params += [key, *values]
-        return clauses, params
-
-    def _base(self, parsed):
-        """(WITH clause, params, source of (id, score))."""
+    def _candidates(self, dialect, bitmaps, parsed):
         if not parsed:
-            return "", [], f"(SELECT id, 0.0 AS score FROM {DOCUMENTS_TABLE}) m"
-        sql, params = self._dialect().match(parsed)
-        return f"WITH m AS MATERIALIZED ({sql}) ", params, "m"
+            return bitmaps.all
+        if parsed.required:
+            return bitmaps.of_words(dialect.match_words(parsed, bitmaps.base))
+        return bitmaps.all & ~bitmaps.of_words(dialect.any_words(parsed.excluded, bitmaps.base))
 
-    def count(self, parsed, filters):
-        with_sql, params, source = self._base(parsed)
-        clauses, filter_params = self._filters(filters, column="m.id")
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"{with_sql}SELECT COUNT(*) FROM {source}{where}",  # noqa: S608
-                params + filter_params,
-            )
-            return cursor.fetchone()[0]
+    def count(self, parsed, filters, bitmaps=None, candidates=None):
+        bitmaps = bitmaps or facet_bitmaps()
+        if candidates is None:
+            candidates = self._candidates(self._dialect(), bitmaps, parsed)
+        return bitmaps.filtered(candidates, filters).bit_count()
 
     def labels(self, pairs):
         if not pairs:
@@ -384,26 +450,57 @@ class EmbeddedEngine(SearchEngine):
             found[(facet, value)] = label
         return found
 
-    def _page(self, query, offset):
-        parsed = query.parsed
-        with_sql, params, source = self._base(parsed)
-        clauses, filter_params = self._filters(query.filters, column="d.id")
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        order = {
-            "relevance": "m.score, d.published_at DESC, d.id DESC",
-            "newest": "d.published_at DESC, d.id DESC",
-            "budget": "d.budget_eur IS NULL, d.budget_eur DESC, d.id DESC",
-            "start_year": "d.start_year IS NULL, d.start_year DESC, d.id DESC",
-        }[query.sort]
-        sql = (
-            f"{with_sql}SELECT d.id, d.doc_type, d.object_id, d.title, d.url, d.display, "
-            f"d.summary, m.score FROM {source} JOIN {DOCUMENTS_TABLE} d ON d.id = m.id"
-            f"{where} ORDER BY {order} LIMIT %s OFFSET %s"
-        )
+    def _relevant(self, dialect, bitmaps, query, candidates, selected, total):
+        """Ids of the requested page by relevance: tier by tier (see TIERS), each tier's
+        documents best first, keeping those the facets selected."""
+        need = query.offset + query.per_page
+        # Without facets narrowing the matches, a tier's first ``need`` unseen documents are
+        # all kept, so the database can stop there.
+        unfiltered = selected == candidates
+        contains = bitmaps.members(selected)
+        kept, seen = [], set()
+        for tier in TIERS:
+            limit = need + len(seen) if unfiltered else None
+            for pk, _score in dialect.ranked(query.parsed, tier, limit):
+                if pk not in seen:
+                    seen.add(pk)
+                    if contains(pk):
+                        kept.append(pk)
+            if len(kept) >= min(need, total):
+                break
+        return kept[query.offset : need]
+
+    def _ordered(self, bitmaps, query, selected, total):
+        """Rows of the requested page in a field order (newest, budget, start year)."""
+        order = ORDER_SQL[query.sort]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params + filter_params + [query.per_page, offset])
-            rows = cursor.fetchall()
-        return self._hits(parsed, rows)
+            if total <= SPARSE_SELECTION:
+                ids = bitmaps.ids_of(selected)
+                placeholders = ", ".join(["%s"] * len(ids))
+                cursor.execute(
+                    f"SELECT {ROW_COLUMNS} FROM {DOCUMENTS_TABLE} WHERE id IN ({placeholders}) "
+                    f"ORDER BY {order} LIMIT %s OFFSET %s",
+                    [*ids, query.per_page, query.offset],
+                )
+                return cursor.fetchall()
+            # Many selected: walk the documents in order (an index scan for the default
+            # sort) and keep the selected ones until the page is full.
+            contains = bitmaps.members(selected)
+            cursor.execute(f"SELECT id FROM {DOCUMENTS_TABLE} ORDER BY {order}")
+            ids, skip = [], query.offset
+            while len(ids) < query.per_page:
+                rows = cursor.fetchmany(2000)
+                if not rows:
+                    break
+                for (pk,) in rows:
+                    if contains(pk):
+                        if skip:
+                            skip -= 1
+                        else:
+                            ids.append(pk)
+                            if len(ids) == query.per_page:
+                                break
+        return self._rows(ids)
 
     def _hits(self, parsed, rows):
         snippets = self._dialect().snippets(parsed, [row[0] for row in rows])
@@ -432,21 +529,13 @@ class EmbeddedEngine(SearchEngine):
             )
         return hits
 
-    def _matches(self, parsed):
-        """[(id, score)] of the documents matching the words, best first."""
-        sql, params = self._dialect().match(parsed)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, score FROM ({sql}) m ORDER BY score, id", params)
-            return cursor.fetchall()
-
     def _rows(self, ids):
         if not ids:
             return []
         placeholders = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, doc_type, object_id, title, url, display, summary, NULL "
-                f"FROM {DOCUMENTS_TABLE} WHERE id IN ({placeholders})",
+                f"SELECT {ROW_COLUMNS} FROM {DOCUMENTS_TABLE} WHERE id IN ({placeholders})",
                 ids,
             )
             by_id = {row[0]: row for row in cursor.fetchall()}
@@ -455,8 +544,8 @@ class EmbeddedEngine(SearchEngine):
     def search(self, query):
         bitmaps = facet_bitmaps()
         parsed = query.parsed
-        matches = self._matches(parsed) if parsed else None
-        candidates = bitmaps.all if matches is None else bitmaps.of_ids([pk for pk, _s in matches])
+        dialect = self._dialect()
+        candidates = self._candidates(dialect, bitmaps, parsed)
         found, selected = bitmaps.counts([facet.key for facet in FACETS], candidates, query.filters)
         total = selected.bit_count()
         labels = bitmaps.labels
@@ -468,19 +557,12 @@ class EmbeddedEngine(SearchEngine):
             query = query.with_page(-(-total // query.per_page))
         hits = []
         if total:
-            if query.sort == "relevance" and matches is not None:
-                contains = bitmaps.members(selected)
-                ids, seen = [], 0
-                for pk, _score in matches:
-                    if contains(pk):
-                        seen += 1
-                        if seen > query.offset:
-                            ids.append(pk)
-                            if len(ids) == query.per_page:
-                                break
-                hits = self._hits(parsed, self._rows(ids))
+            if query.sort == "relevance" and parsed.required:
+                ids = self._relevant(dialect, bitmaps, query, candidates, selected, total)
+                rows = self._rows(ids)
             else:
-                hits = self._page(query, query.offset)
+                rows = self._ordered(bitmaps, query, selected, total)
+            hits = self._hits(parsed, rows)
         results = SearchResults(
             query=query,
             hits=hits,
@@ -490,10 +572,10 @@ class EmbeddedEngine(SearchEngine):
             ),
         )
         if not total:
-            self.explain_no_hits(results)
+            self.explain_no_hits(results, bitmaps, candidates)
         return results
 
-    def explain_no_hits(self, results):
+    def explain_no_hits(self, results, bitmaps=None, matches=None):
         """Spelling suggestions and what dropping one word or one filter would give."""
         query = results.query
         parsed = query.parsed
@@ -521,7 +603,7 @@ class EmbeddedEngine(SearchEngine):
             results.suggestions.append(text)
         if len(parsed.required) > 1:
             for term in parsed.required:
-                n = self.count(parsed.without(term), query.filters)
+                n = self.count(parsed.without(term), query.filters, bitmaps)
                 if n:
                     results.relaxations.append(
                         {
@@ -533,7 +615,7 @@ class EmbeddedEngine(SearchEngine):
                     )
         for key in query.filters:
             remaining = {k: v for k, v in query.filters.items() if k != key}
-            n = self.count(parsed, remaining)
+            n = self.count(parsed, remaining, bitmaps, matches)
             if n:
                 facet = next(f for f in FACETS if f.key == key)
                 results.relaxations.append(
