@@ -151,8 +151,9 @@ class _Dialect:
         """The same for documents matching any of ``terms``."""
         raise NotImplementedError
 
-    def ranked(self, parsed, tier, limit=None):
-        """[(id, score)] of the documents matching ``parsed`` in ``tier``, best first."""
+    def ranked(self, parsed, tier, limit=None, within=None):
+        """[(id, score)] of the documents matching ``parsed`` in ``tier``, best first; only
+        those whose id is in ``within`` when it is given."""
         raise NotImplementedError
 
     def snippets(self, parsed, ids):
@@ -190,13 +191,19 @@ class _SQLite(_Dialect):
         expression = " OR ".join(_fts5_string(t) for t in terms)
         return self._fetch(self.words_sql, [base, base, expression])
 
-    def ranked(self, parsed, tier, limit=None):
+    def ranked(self, parsed, tier, limit=None, within=None):
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+        params = [self.expression(parsed, tier)]
+        condition = ""
+        if within is not None:
+            # "+rowid": a filter on the matches, not a lookup per id (FTS5 would re-read a
+            # common word's whole posting list for each id).
+            condition = f" AND +rowid IN ({', '.join(['%s'] * len(within))})"
+            params += within
         sql = (
             f"SELECT rowid, bm25(search_fts, {weights}) AS score FROM search_fts "
-            "WHERE search_fts MATCH %s ORDER BY score, rowid DESC"
+            f"WHERE search_fts MATCH %s{condition} ORDER BY score, rowid DESC"
         )
-        params = [self.expression(parsed, tier)]
         if limit is not None:
             sql += " LIMIT %s"
             params.append(limit)
@@ -254,18 +261,21 @@ class _Postgres(_Dialect):
     def any_words(self, terms, base):
         return self._fetch(self.words_sql, [base, base, " or ".join(str(t) for t in terms)])
 
-    def ranked(self, parsed, tier, limit=None):
+    def ranked(self, parsed, tier, limit=None, within=None):
         vector = POSTGRES_VECTORS[tier]
         condition = f"{vector} @@ q"
+        params = [parsed.canonical()]
         if tier and parsed.excluded:
             # A tier's vector holds part of the document; the exclusions apply to all of it.
             condition += " AND search_vector @@ q"
+        if within is not None:
+            condition += " AND id = ANY(%s)"
+            params.append(list(within))
         sql = (
             f"SELECT id, ts_rank_cd('{POSTGRES_WEIGHTS}'::float4[], {vector}, q, 1) AS score "
             f"FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
             f"WHERE {condition} ORDER BY score DESC, id DESC"
         )
-        params = [parsed.canonical()]
         if limit is not None:
             sql += " LIMIT %s"
             params.append(limit)
@@ -473,11 +483,16 @@ class EmbeddedEngine(SearchEngine):
         # Without facets narrowing the matches, a tier's first ``need`` unseen documents are
         # all kept, so the database can stop there.
         unfiltered = selected == candidates
+        # Few selected: rank just those (the tiers' full lists can be tens of thousands).
+        sparse = not unfiltered and total <= SPARSE_SELECTION
+        remaining = bitmaps.ids_of(selected) if sparse else None
         contains = bitmaps.members(selected)
         kept, seen = [], set()
         for tier in TIERS:
             limit = need + len(seen) if unfiltered else None
-            for pk, _score in dialect.ranked(query.parsed, tier, limit):
+            if sparse:
+                remaining = [pk for pk in remaining if pk not in seen]
+            for pk, _score in dialect.ranked(query.parsed, tier, limit, remaining):
                 if pk not in seen:
                     seen.add(pk)
                     if contains(pk):
