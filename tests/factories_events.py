@@ -18,9 +18,7 @@ from learning_events.models import (
     StudyVisitPractice,
     StudyVisitSite,
 )
-from tests.factories import CountryFactory, OrganisationFactory, ensure_wagtail_tree, make_site
-
-ensure_tree_root = ensure_wagtail_tree
+from tests.factories import CountryFactory, OrganisationFactory, make_site
 
 
 def make_event_index(home=None, **fields):

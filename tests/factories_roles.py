@@ -4,7 +4,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from portal.models import Role, RoleGroup
 from portal.roles import setup_roles
-from tests.factories import UserFactory, ensure_wagtail_tree  # noqa: F401
+from tests.factories import UserFactory
 
 
 def role_group(role, organisation=None, project=None):

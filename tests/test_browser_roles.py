@@ -7,8 +7,14 @@ from wagtail.models import Workflow
 
 from practices.validation import CRITERION_NAMES
 from tests.browser import browser_page  # noqa: F401
-from tests.factories import CountryFactory, OrganisationFactory, make_practice, make_site
-from tests.factories_roles import ensure_wagtail_tree, make_author, make_validator
+from tests.factories import (
+    CountryFactory,
+    OrganisationFactory,
+    ensure_wagtail_tree,
+    make_practice,
+    make_site,
+)
+from tests.factories_roles import make_author, make_validator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

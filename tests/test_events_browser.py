@@ -7,9 +7,8 @@ import datetime
 import pytest
 
 from tests.browser import browser_page  # noqa: F401
-from tests.factories import CountryFactory, make_site
+from tests.factories import CountryFactory, ensure_wagtail_tree, make_site
 from tests.factories_events import (
-    ensure_tree_root,
     make_event_index,
     make_study_visit,
     make_workshop,
@@ -22,7 +21,7 @@ pytestmark = [
 
 
 def test_visitor_filters_the_events_and_opens_one(browser_page):  # noqa: F811
-    ensure_tree_root()
+    ensure_wagtail_tree()
     home, _practices = make_site()
     index = make_event_index(home)
     soon = datetime.date.today() + datetime.timedelta(days=20)
