@@ -128,10 +128,17 @@ SPARSE_SELECTION = 2000
 # What a hit is made of (see _hits).
 ROW_COLUMNS = "id, doc_type, object_id, title, url, display, summary, NULL"
 
-ORDER_SQL = {
+# Field orders, NULLs last, each answered by an index scan (see migration 0004 for
+# PostgreSQL): SQLite puts NULLs last in a descending order by itself, PostgreSQL first.
+SQLITE_ORDER = {
     "newest": "published_at DESC, id DESC",
-    "budget": "budget_eur IS NULL, budget_eur DESC, id DESC",
-    "start_year": "start_year IS NULL, start_year DESC, id DESC",
+    "budget": "budget_eur DESC, id DESC",
+    "start_year": "start_year DESC, id DESC",
+}
+POSTGRES_ORDER = {
+    "newest": "published_at DESC NULLS LAST, id DESC",
+    "budget": "budget_eur DESC NULLS LAST, id DESC",
+    "start_year": "start_year DESC NULLS LAST, id DESC",
 }
 
 
@@ -165,6 +172,7 @@ FTS5_COLUMNS = {"title": "{title}", "head": "{title summary names}"}
 
 
 class _SQLite(_Dialect):
+    order = SQLITE_ORDER
     words_sql = (
         "SELECT (rowid - %s) >> 5, sum(1 << ((rowid - %s) & 31)) "
         "FROM search_fts WHERE search_fts MATCH %s GROUP BY 1"
@@ -230,6 +238,8 @@ POSTGRES_VECTORS = {"title": "title_vector", "head": "head_vector", None: "searc
 
 
 class _Postgres(_Dialect):
+    order = POSTGRES_ORDER
+
     @contextmanager
     def session(self):
         # The planner prices `search_vector @@ q` without the cost of de-TOASTing each vector,
@@ -501,9 +511,9 @@ class EmbeddedEngine(SearchEngine):
                 break
         return kept[query.offset : need]
 
-    def _ordered(self, bitmaps, query, selected, total):
+    def _ordered(self, dialect, bitmaps, query, selected, total):
         """Rows of the requested page in a field order (newest, budget, start year)."""
-        order = ORDER_SQL[query.sort]
+        order = dialect.order[query.sort]
         with connection.cursor() as cursor:
             if total <= SPARSE_SELECTION:
                 ids = bitmaps.ids_of(selected)
@@ -596,7 +606,7 @@ class EmbeddedEngine(SearchEngine):
                 ids = self._relevant(dialect, bitmaps, query, candidates, selected, total)
                 rows = self._rows(ids)
             else:
-                rows = self._ordered(bitmaps, query, selected, total)
+                rows = self._ordered(dialect, bitmaps, query, selected, total)
             hits = self._hits(parsed, rows)
         results = SearchResults(
             query=query,
