@@ -414,10 +414,9 @@ def run(size, args):
     from django.db import connection, reset_queries
     from django.test import Client
 
+    from practices.models import PracticePage
     from search import indexing
     from search.engines import get_engine
-
-    from practices.models import PracticePage
 
     rng = random.Random(SEED + size)
     if args.reuse and PracticePage.objects.count() == size:
