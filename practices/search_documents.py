@@ -2,6 +2,7 @@
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +10,21 @@ from django.utils.translation import gettext_lazy as _
 from .models import NARRATIVE_SECTIONS, PracticePage
 
 MARKDOWN_NOISE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_#>`|]+")
+# The same substitution for text without "[" (no link can match there), without a Python
+# callback per match: most narrative text takes this path during a rebuild.
+MARKUP_RUNS = re.compile(r"[*_#>`|]+")
+SECTION_NAMES = [name for name, _heading in NARRATIVE_SECTIONS]
+_by_name = itemgetter(1)
 
 
 def _plain(markdown_text):
     """Markdown source without link targets and markup characters."""
-    return MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", markdown_text or "")
+    text = markdown_text or ""
+    if "[" in text:
+        return MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", text)
+    if any(char in text for char in "*_#>`|"):
+        return MARKUP_RUNS.sub(" ", text)
+    return text
 
 
 def findable_practices():
@@ -25,64 +36,133 @@ def findable_practices():
     )
 
 
-def _years(page):
-    if not page.start_year:
-        return ""
-    end = page.end_year or _("ongoing")
-    return f"{page.start_year}–{end}"
+# What a practice's document is made of, read as plain values for a rebuild (instantiating
+# tens of thousands of multi-table Page models costs more than the rest of the work).
+DOCUMENT_FIELDS = [
+    "pk",
+    "title",
+    "url_path",
+    "summary",
+    *SECTION_NAMES,
+    "status",
+    "funding_programme",
+    "project_id",
+    "project__programme",
+    "project__acronym",
+    "project__name",
+    "project__slug",
+    "country__code",
+    "country__name",
+    "lead_organisation__name",
+    "budget_eur",
+    "start_year",
+    "end_year",
+    "first_published_at",
+]
 
 
-def _related_in_bulk(pages):
-    """{page id: (regions, themes, target groups, partners)} in four queries, as light
-    objects (slug, name): the rebuild path for tens of thousands of pages."""
-    from types import SimpleNamespace
+def _page_values(page):
+    """The DOCUMENT_FIELDS of one page instance, as findable_practices_bulk() reads them."""
+    values = {name: getattr(page, name) for name in ("pk", "title", "url_path", "summary")}
+    values.update((name, getattr(page, name)) for name in SECTION_NAMES)
+    project = page.project if page.project_id else None
+    values.update(
+        status=page.status,
+        funding_programme=page.funding_programme,
+        project_id=page.project_id,
+        project__programme=project.programme if project else None,
+        project__acronym=project.acronym if project else None,
+        project__name=project.name if project else None,
+        project__slug=project.slug if project else None,
+        country__code=page.country.code,
+        country__name=page.country.name,
+        lead_organisation__name=page.lead_organisation.name,
+        budget_eur=page.budget_eur,
+        start_year=page.start_year,
+        end_year=page.end_year,
+        first_published_at=page.first_published_at,
+    )
+    return values
+
+
+def _related_in_bulk(ids):
+    """{page id: (regions, themes, target groups, partner names)} in four queries, regions,
+    themes and groups as (slug, name): the rebuild path for tens of thousands of pages."""
+    from portal.models import Organisation
 
     from .models import PracticeTheme
 
-    ids = [page.pk for page in pages]
     related = {pk: ([], [], [], []) for pk in ids}
+    if not ids:
+        return related
+    # The pages' id range rather than an IN list of their ids (cheaper to build and run);
+    # rows of pages outside the batch are skipped.
+    low, high = min(ids), max(ids)
     through = PracticePage.regions.through
-    for pk, slug, name in through.objects.filter(practicepage_id__in=ids).values_list(
-        "practicepage_id", "region__slug", "region__name"
-    ):
-        related[pk][0].append(SimpleNamespace(slug=slug, name=name))
-    for pk, slug, name in PracticeTheme.objects.filter(content_object_id__in=ids).values_list(
-        "content_object_id", "tag__slug", "tag__name"
-    ):
-        related[pk][1].append(SimpleNamespace(slug=slug, name=name))
+    for pk, slug, name in through.objects.filter(
+        practicepage_id__gte=low, practicepage_id__lte=high
+    ).values_list("practicepage_id", "region__slug", "region__name"):
+        if pk in related:
+            related[pk][0].append((slug, name))
+    for pk, slug, name in PracticeTheme.objects.filter(
+        content_object_id__gte=low, content_object_id__lte=high
+    ).values_list("content_object_id", "tag__slug", "tag__name"):
+        if pk in related:
+            related[pk][1].append((slug, name))
     through = PracticePage.target_groups.through
-    for pk, slug, name in through.objects.filter(practicepage_id__in=ids).values_list(
-        "practicepage_id", "targetgroup__slug", "targetgroup__name"
-    ):
-        related[pk][2].append(SimpleNamespace(slug=slug, name=name))
+    for pk, slug, name in through.objects.filter(
+        practicepage_id__gte=low, practicepage_id__lte=high
+    ).values_list("practicepage_id", "targetgroup__slug", "targetgroup__name"):
+        if pk in related:
+            related[pk][2].append((slug, name))
+    # Partners without a join (with an empty or small link table SQLite scans every
+    # organisation per batch), in name order as page.partner_organisations.all() gives them.
     through = PracticePage.partner_organisations.through
-    for pk, name in through.objects.filter(practicepage_id__in=ids).values_list(
-        "practicepage_id", "organisation__name"
-    ):
-        related[pk][3].append(SimpleNamespace(name=name))
+    links = [
+        (pk, org)
+        for pk, org in through.objects.filter(
+            practicepage_id__gte=low, practicepage_id__lte=high
+        ).values_list("practicepage_id", "organisation_id")
+        if pk in related
+    ]
+    if links:
+        # Ordered by the database (its collation), as the page's own query orders them.
+        names = {
+            pk: (rank, name)
+            for rank, (pk, name) in enumerate(
+                Organisation.objects.filter(pk__in={org for _pk, org in links})
+                .order_by("name")
+                .values_list("pk", "name")
+            )
+        }
+        for pk, org in sorted(links, key=lambda link: names[link[1]]):
+            related[pk][3].append(names[org][1])
     return related
 
 
 def _bulk_url(roots):
     """A page's URL from the site root paths read once (what Page.get_url computes per page);
     only with a single site, where every URL is relative."""
+    root = roots[0].root_path if len(roots) == 1 else None
 
-    def url(page):
-        if len(roots) == 1 and page.url_path.startswith(roots[0].root_path):
-            return "/" + page.url_path[len(roots[0].root_path) :]
+    def url(pk, url_path):
+        if root is not None and url_path.startswith(root):
+            return "/" + url_path[len(root) :]
+        page = PracticePage.objects.get(pk=pk)
         return page.get_url() or page.url_path
 
     return url
 
 
-def practice_documents(pages):
-    """Documents for many practices at once (same result as practice_document)."""
+def practice_documents(rows):
+    """Documents for many practices at once, from findable_practices_bulk() rows (same result
+    as practice_document)."""
     from wagtail.models import Site
 
-    pages = list(pages)
-    related = _related_in_bulk(pages)
+    rows = list(rows)
+    related = _related_in_bulk([row["pk"] for row in rows])
     url = _bulk_url(Site.get_site_root_paths())
-    return [practice_document(page, related[page.pk], url) for page in pages]
+    return [_document(row, related[row["pk"]], url(row["pk"], row["url_path"])) for row in rows]
 
 
 def _choice_labels():
@@ -91,7 +171,8 @@ def _choice_labels():
 
 @lru_cache(maxsize=16)
 def _choice_labels_in(language):
-    """Status and programme labels as plain strings, once (get_FOO_display per page is slow)."""
+    """Status and programme labels, the type label and "ongoing" as plain strings, once
+    (get_FOO_display and gettext per page are slow)."""
     from portal.models import FundingProgramme
 
     from .models import PracticeStatus
@@ -99,79 +180,86 @@ def _choice_labels_in(language):
     return (
         {value: str(label) for value, label in PracticeStatus.choices},
         {value: str(label) for value, label in FundingProgramme.choices},
+        str(_("Good practice")),
+        str(_("ongoing")),
     )
 
 
 def findable_practices_bulk():
-    return (
-        PracticePage.objects.live()
-        .public()
-        .select_related("country", "lead_organisation", "project")
+    return PracticePage.objects.live().public().values(*DOCUMENT_FIELDS)
+
+
+def practice_document(page):
+    related = (
+        [(r.slug, r.name) for r in page.regions.all()],
+        [(t.slug, t.name) for t in page.themes.all()],
+        [(g.slug, g.name) for g in page.target_groups.all()],
+        [o.name for o in page.partner_organisations.all()],
     )
+    return _document(_page_values(page), related, page.get_url() or page.url_path)
 
 
-def practice_document(page, related=None, url=None):
+def _document(page, related, url):
+    """The SearchDocument of one practice from its DOCUMENT_FIELDS values."""
     from search.registry import SearchDocument
 
-    status_labels, programme_labels = _choice_labels()
-
-    if related is None:
-        related = (
-            list(page.regions.all()),
-            list(page.themes.all()),
-            list(page.target_groups.all()),
-            list(page.partner_organisations.all()),
-        )
+    status_labels, programme_labels, type_label, ongoing = _choice_labels()
     regions, themes, groups, partners = related
-    regions = sorted(regions, key=lambda r: r.name)
-    themes = sorted(themes, key=lambda t: t.name)
-    groups = sorted(groups, key=lambda g: g.name)
-    programme = page.effective_funding_programme
+    regions = sorted(regions, key=_by_name)
+    themes = sorted(themes, key=_by_name)
+    groups = sorted(groups, key=_by_name)
+    project_id = page["project_id"]
+    programme = page["funding_programme"] or (page["project__programme"] if project_id else "")
     programme_label = programme_labels.get(programme, "") if programme else ""
-    status_label = status_labels.get(page.status, page.status)
-    location = page.country.name
+    status = page["status"]
+    status_label = status_labels.get(status, status)
+    country = page["country__name"]
+    lead = page["lead_organisation__name"]
+    location = country
     if regions:
-        location += " (" + ", ".join(r.name for r in regions) + ")"
-    budget = float(page.budget_eur) if page.budget_eur is not None else None
-    names = [page.country.name, page.lead_organisation.name]
-    names += [r.name for r in regions] + [o.name for o in partners]
-    names += [t.name for t in themes] + [g.name for g in groups]
-    if page.project_id:
-        names += [page.project.acronym, page.project.name]
+        location += " (" + ", ".join(name for _slug, name in regions) + ")"
+    budget = float(page["budget_eur"]) if page["budget_eur"] is not None else None
+    start_year = page["start_year"]
+    names = [country, lead]
+    names += [name for _slug, name in regions] + partners
+    names += [name for _slug, name in themes] + [name for _slug, name in groups]
+    if project_id:
+        names += [page["project__acronym"], page["project__name"]]
     if programme_label:
         names.append(programme_label)
     facets = {
-        "country": [(page.country.code, page.country.name)],
-        "region": [(r.slug, r.name) for r in regions],
-        "theme": [(t.slug, t.name) for t in themes],
-        "target_group": [(g.slug, g.name) for g in groups],
-        "status": [(page.status, status_label)],
+        "country": [(page["country__code"], country)],
+        "region": regions,
+        "theme": themes,
+        "target_group": groups,
+        "status": [(status, status_label)],
     }
-    if page.project_id:
-        facets["project"] = [(page.project.slug, page.project.acronym)]
+    if project_id:
+        facets["project"] = [(page["project__slug"], page["project__acronym"])]
     if programme:
         facets["programme"] = [(programme, programme_label)]
+    years = f"{start_year}–{page['end_year'] or ongoing}" if start_year else ""
     return SearchDocument(
         type="practice",
-        object_id=page.pk,
-        title=page.title,
-        url=url(page) if url else (page.get_url() or page.url_path),
-        summary=page.summary,
-        body="\n\n".join(_plain(getattr(page, name)) for name, _heading in NARRATIVE_SECTIONS),
+        object_id=page["pk"],
+        title=page["title"],
+        url=url,
+        summary=page["summary"],
+        body="\n\n".join(_plain(page[name]) for name in SECTION_NAMES),
         names=names,
         facets=facets,
         budget_eur=budget,
-        start_year=page.start_year,
-        published_at=page.first_published_at,
+        start_year=start_year,
+        published_at=page["first_published_at"],
         display={
-            "type_label": str(_("Good practice")),
+            "type_label": type_label,
             "location": location,
-            "organisation": page.lead_organisation.name,
-            "project": page.project.acronym if page.project_id else "",
-            "status": page.status,
+            "organisation": lead,
+            "project": page["project__acronym"] if project_id else "",
+            "status": status,
             "status_label": status_label,
             "budget_eur": budget,
-            "years": str(_years(page)),
+            "years": years,
         },
     )
 

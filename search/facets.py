@@ -1,7 +1,9 @@
 """The facets every engine offers, in display order, and the range buckets."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,8 +73,20 @@ def document_facets(document, type_label):
                 if value and value not in seen:
                     seen.add(value)
                     rows.append((key, str(value), str(label)))
+    range_labels = _range_labels(get_language())
     for key, number in (("budget", document.budget_eur), ("start", document.start_year)):
         found = bucket(RANGE_FACETS[key], number)
         if found:
-            rows.append((key, found[0], str(found[1])))
+            rows.append((key, found[0], range_labels[key, found[0]]))
     return rows
+
+
+@lru_cache(maxsize=16)
+def _range_labels(language):
+    """{(facet, value): label} of the range buckets as plain strings, translated once per
+    language rather than once per document (a rebuild asks for 100,000 of them)."""
+    return {
+        (key, value): str(label)
+        for key, ranges in RANGE_FACETS.items()
+        for value, label, _low, _high in ranges
+    }

@@ -56,7 +56,8 @@ class SearchType:
     - ``to_document``: callable turning one object into a SearchDocument.
     - ``is_indexable``: callable deciding whether one object belongs in the index now.
     - ``bulk_queryset`` / ``to_documents`` (optional, for rebuilds of large indexes): a lighter
-      queryset and a callable turning a list of its objects into documents in a few queries.
+      queryset (it may be a ``.values()`` one, with "pk" among its fields) and a callable
+      turning a list of its objects (or rows) into documents in a few queries.
     """
 
     key: str
@@ -102,9 +103,11 @@ def _documents(search_type, batch_size):
     queryset = search_type.bulk_queryset() if bulk else search_type.queryset()
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
+        first, last = ids[start], ids[min(start + batch_size, len(ids)) - 1]
+        # A range of the sorted ids rather than an IN list of them: cheaper to build and run.
         chunk = [
             obj
-            for obj in queryset.filter(pk__in=ids[start : start + batch_size]).order_by("pk")
+            for obj in queryset.filter(pk__gte=first, pk__lte=last).order_by("pk")
             if search_type.indexable(obj)
         ]
         if bulk:

@@ -32,6 +32,7 @@ logger = logging.getLogger("search")
 FACET_VALUES_TABLE = IndexedFacetValue._meta.db_table
 DOCUMENTS_TABLE = IndexedDocument._meta.db_table
 LABELS_TABLE = FacetLabel._meta.db_table
+VOCABULARY_TABLE = VocabularyWord._meta.db_table
 
 # Column weights: title, summary, names (organisations, places, themes), body.
 SQLITE_WEIGHTS = (10.0, 5.0, 3.0, 1.0)
@@ -402,6 +403,125 @@ class EmbeddedEngine(SearchEngine):
             [VocabularyWord(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=2000
         )
 
+    class _RebuildWriter:
+        """What ``_insert`` writes, for a rebuild into emptied tables: rows go in as plain tuples
+        through executemany (model instances and bulk_create cost more than the database work),
+        facet labels and vocabulary words are gathered and written once at the end. Rows, their
+        order (so their ids) and their values are those ``_insert`` would write batch by batch."""
+
+        # As many documents per batch as before: vocabulary words (new ones sorted per batch)
+        # get the same ids.
+        BATCH = 1000
+        COLUMNS = (
+            "doc_type, object_id, title, summary, names, body, url, budget_eur, start_year, "
+            "published_at, display"
+        )
+
+        def __init__(self, type_labels):
+            self.type_labels = {key: str(label) for key, label in type_labels.items()}
+            self.labels = {}
+            self.words = []
+            self.seen_words = set()
+            fields = IndexedDocument._meta
+            self.published_at = fields.get_field("published_at").get_db_prep_save
+            self.display = fields.get_field("display").get_db_prep_save
+
+        def insert(self, documents):
+            published_at, display = self.published_at, self.display
+            rows = [
+                (
+                    d.type,
+                    d.object_id,
+                    d.title,
+                    d.summary or "",
+                    " · ".join(str(n) for n in d.names),
+                    d.body or "",
+                    d.url[:500],
+                    float(d.budget_eur) if d.budget_eur is not None else None,
+                    int(d.start_year) if d.start_year is not None else None,
+                    published_at(d.published_at, connection),
+                    display(d.display, connection),
+                )
+                for d in documents
+            ]
+            with connection.cursor() as cursor:
+                self._write(cursor, DOCUMENTS_TABLE, self.COLUMNS, rows)
+                ids = self._ids(cursor, documents)
+                values, labels, texts = [], self.labels, []
+                for document in documents:
+                    pk = ids[(document.type, document.object_id)]
+                    type_label = self.type_labels.get(document.type, document.type)
+                    for facet, value, label in document_facets(document, type_label):
+                        values.append((pk, facet, value))
+                        labels[(facet, value)] = label
+                    texts += (document.title or "", document.summary or "")
+                    texts.append(" ".join(map(str, document.names)))
+                self._write(cursor, FACET_VALUES_TABLE, "document_id, facet, value", values)
+            # One pass over the batch's text: "\n" is neither a word character nor cased, so
+            # words and lowercasing come out as they would text by text.
+            found = set(WORD_RE.findall("\n".join(texts).lower())) - self.seen_words
+            new = sorted(w for w in found if 3 <= len(w) <= 60)
+            self.seen_words.update(new)
+            self.words += new
+
+        @staticmethod
+        def _write(cursor, table, columns, rows):
+            """Rows in their order (so ids follow it): COPY on PostgreSQL, where executemany
+            costs a round trip per row, executemany elsewhere."""
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                placeholders = ", ".join(["%s"] * (columns.count(",") + 1))
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+
+        @staticmethod
+        def _ids(cursor, documents):
+            """{(type, object id): row id} of the documents just inserted."""
+            by_type = {}
+            for document in documents:
+                by_type.setdefault(document.type, []).append(document.object_id)
+            ids = {}
+            for doc_type, object_ids in by_type.items():
+                wanted = set(object_ids)
+                # A range rather than an IN list: no limit on parameters; others are skipped.
+                cursor.execute(
+                    f"SELECT id, object_id FROM {DOCUMENTS_TABLE} "
+                    "WHERE doc_type = %s AND object_id BETWEEN %s AND %s",
+                    [doc_type, min(object_ids), max(object_ids)],
+                )
+                for pk, object_id in cursor.fetchall():
+                    if object_id in wanted:
+                        ids[(doc_type, object_id)] = pk
+            return ids
+
+        def finish(self):
+            FacetLabel.objects.bulk_create(
+                [
+                    FacetLabel(facet=f, value=v, label=label[:255])
+                    for (f, v), label in self.labels.items()
+                ],
+                update_conflicts=True,
+                unique_fields=["facet", "value"],
+                update_fields=["label"],
+                batch_size=2000,
+            )
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    # One statement rather than a round trip per word, in the list's order.
+                    cursor.execute(
+                        f"INSERT INTO {VOCABULARY_TABLE} (word) SELECT word "
+                        "FROM unnest(%s::text[]) WITH ORDINALITY AS words(word, n) ORDER BY n "
+                        "ON CONFLICT DO NOTHING",
+                        [self.words],
+                    )
+                else:
+                    cursor.executemany(
+                        f"INSERT INTO {VOCABULARY_TABLE} (word) VALUES (%s) ON CONFLICT DO NOTHING",
+                        [(word,) for word in self.words],
+                    )
+
     def rebuild(self, sources, progress=None):
         """Replace everything in one transaction: readers see the old index until the end."""
         total = 0
@@ -418,20 +538,21 @@ class EmbeddedEngine(SearchEngine):
             sources = list(sources)
             for _search_type, count, _documents in sources:
                 grand_total += count
-            labels = {t.key: t.label for t, _count, _docs in sources}
+            writer = self._RebuildWriter({t.key: t.label for t, _count, _docs in sources})
             batch = []
             for _search_type, _count, documents in sources:
                 for document in documents:
                     batch.append(document)
-                    if len(batch) >= 1000:
-                        self._insert(batch, labels)
+                    if len(batch) >= writer.BATCH:
+                        writer.insert(batch)
                         total += len(batch)
                         batch = []
                         if progress:
                             progress(total, grand_total)
             if batch:
-                self._insert(batch, labels)
+                writer.insert(batch)
                 total += len(batch)
+            writer.finish()
             with connection.cursor() as cursor:
                 if sqlite:
                     cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
