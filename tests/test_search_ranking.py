@@ -101,3 +101,17 @@ def test_facets_narrow_the_same_ranking_on_every_path(
 
     assert narrowed == [pk for pk in everything if selected(pk)]
     assert total == len(narrowed) > 0
+
+
+def test_facet_rows_of_documents_outside_the_index_are_not_counted(ranked_index):
+    from search.engines.bitmaps import bump_token
+    from search.models import IndexedDocument, IndexedFacetValue
+
+    highest = IndexedDocument.objects.order_by("-id").values_list("id", flat=True).first()
+    # A row left by a write this process has not seen yet, or by a crashed one.
+    IndexedFacetValue.objects.create(document_id=highest + 100, facet="country", value="IT")
+    bump_token()
+    results = EmbeddedEngine().search(SearchQuery("", {}, "", 1, 20))
+    countries = {v.value: v.count for v in results.facet("country").values}
+    assert countries == {"IT": 30, "ES": 30}
+    assert results.total == 60
