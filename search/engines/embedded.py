@@ -150,6 +150,14 @@ class _Dialect:
         """A context manager around one search's statements."""
         return nullcontext()
 
+    def _fetch(self, sql, params, limit=None):
+        if limit is not None:
+            sql += " LIMIT %s"
+            params = [*params, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
     def match_words(self, parsed, base):
         """(word index, 32-bit word) rows of the bitmap of documents matching ``parsed``;
         bit i of the whole bitmap is document ``base + i``."""
@@ -188,11 +196,6 @@ class _SQLite(_Dialect):
             expression = f"({expression} NOT {_fts5_string(term)})"
         return expression
 
-    def _fetch(self, sql, params):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
     def match_words(self, parsed, base):
         return self._fetch(self.words_sql, [base, base, self.expression(parsed)])
 
@@ -213,10 +216,7 @@ class _SQLite(_Dialect):
             f"SELECT rowid, bm25(search_fts, {weights}) AS score FROM search_fts "
             f"WHERE search_fts MATCH %s{condition} ORDER BY score, rowid DESC"
         )
-        if limit is not None:
-            sql += " LIMIT %s"
-            params.append(limit)
-        return self._fetch(sql, params)
+        return self._fetch(sql, params, limit)
 
     def snippets(self, parsed, ids):
         if not parsed.required or not ids:
@@ -258,11 +258,6 @@ class _Postgres(_Dialect):
         "WHERE search_vector @@ q GROUP BY 1"
     )
 
-    def _fetch(self, sql, params):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
     # websearch_to_tsquery reads the canonical form (words, "phrases", -exclusions). The
     # parser has already dropped the stop words the English configuration ignores, so the
     # tsquery is never empty and the condition stays one the GIN index can answer.
@@ -287,10 +282,7 @@ class _Postgres(_Dialect):
             f"FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
             f"WHERE {condition} ORDER BY score DESC, id DESC"
         )
-        if limit is not None:
-            sql += " LIMIT %s"
-            params.append(limit)
-        return self._fetch(sql, params)
+        return self._fetch(sql, params, limit)
 
     def snippets(self, parsed, ids):
         if not parsed.required or not ids:
