@@ -237,7 +237,7 @@ class _SQLite(_Dialect):
 # answers a phrase without re-reading each document holding the words (GIN cannot). It is
 # built on an expression so that the planner uses it for phrases only (the GIN index is
 # faster for words), and is left out of a rebuild's transaction: maintained row by row it
-# made a 50,000 rebuild 4.5 times slower; built afterwards it takes ~20 s.
+# made a 50,000 rebuild 4.5 times slower; built afterwards it takes ~15 s.
 PHRASE_INDEX = "search_doc_phrase_rum"
 PHRASE_VECTOR = "coalesce(search_vector, ''::tsvector)"
 PHRASE_INDEX_SQL = f"ON {DOCUMENTS_TABLE} USING rum (({PHRASE_VECTOR}) rum_tsvector_ops)"
