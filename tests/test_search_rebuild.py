@@ -98,7 +98,7 @@ def test_rebuild_writes_what_indexing_document_by_document_writes(practices, mon
     make_workshop(make_event_index(), title="Peer review in Valladolid")
     engine = EmbeddedEngine()
     # Several batches of each kind, one of them holding both practices and an event.
-    monkeypatch.setattr(EmbeddedEngine._RebuildWriter, "BATCH", 3)
+    monkeypatch.setattr(EmbeddedEngine._IndexWriter, "BATCH", 3)
     assert engine.rebuild(iter_documents(batch_size=3)) == 8
     rebuilt = _index_contents()
     assert len(rebuilt[0]) == 8

@@ -109,10 +109,6 @@ class FacetBitmaps:
             words.byteswap()
         return int.from_bytes(words.tobytes(), "little") & self.all
 
-    def of_ids(self, ids):
-        base, size = self.base, self.size
-        return _bits((pk - base for pk in ids if 0 <= pk - base < size), size) & self.all
-
     def ids_of(self, bits):
         """Document ids of the set bits, ascending (meant for sparse bitmaps)."""
         data = bits.to_bytes((self.size + 7) // 8 or 1, "little")

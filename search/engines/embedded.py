@@ -277,23 +277,24 @@ class _Postgres(_Dialect):
             cursor.execute("SET LOCAL enable_seqscan = off")
             yield
 
+    # {vector}: the column, or the phrase index's expression.
     words_sql = (
         "SELECT (id - %s) >> 5, bit_or(1::bigint << ((id - %s) & 31)::int) "
         f"FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
-        "WHERE search_vector @@ q GROUP BY 1"
+        "WHERE {vector} @@ q GROUP BY 1"
     )
 
     # websearch_to_tsquery reads the canonical form (words, "phrases", -exclusions). The
     # parser has already dropped the stop words the English configuration ignores, so the
     # tsquery is never empty and the condition stays one the GIN index can answer.
     def match_words(self, parsed, base):
-        sql = self.words_sql
-        if any(term.is_phrase for term in parsed.required) and phrase_index_exists():
-            sql = sql.replace("WHERE search_vector @@ q", f"WHERE {PHRASE_VECTOR} @@ q")
+        phrase = any(term.is_phrase for term in parsed.required) and phrase_index_exists()
+        sql = self.words_sql.format(vector=PHRASE_VECTOR if phrase else "search_vector")
         return self._fetch(sql, [base, base, parsed.canonical()])
 
     def any_words(self, terms, base):
-        return self._fetch(self.words_sql, [base, base, " or ".join(str(t) for t in terms)])
+        sql = self.words_sql.format(vector="search_vector")
+        return self._fetch(sql, [base, base, " or ".join(str(t) for t in terms)])
 
     def ranked(self, parsed, tier, limit=None, within=None):
         vector = POSTGRES_VECTORS[tier]
@@ -353,7 +354,9 @@ class EmbeddedEngine(SearchEngine):
                 by_type.setdefault(document.type, []).append(document.object_id)
             for doc_type, object_ids in by_type.items():
                 self.remove_documents(doc_type, object_ids)
-            self._insert(documents, labels)
+            writer = self._IndexWriter(labels)
+            writer.insert(documents)
+            writer.finish()
             bump_token()
 
     def remove_documents(self, doc_type, object_ids):
@@ -370,67 +373,13 @@ class EmbeddedEngine(SearchEngine):
             IndexedDocument.objects.filter(id__in=ids).delete()
             bump_token()
 
-    def _insert(self, documents, type_labels):
-        rows = IndexedDocument.objects.bulk_create(
-            [
-                IndexedDocument(
-                    doc_type=d.type,
-                    object_id=d.object_id,
-                    title=d.title,
-                    summary=d.summary or "",
-                    names=" · ".join(str(n) for n in d.names),
-                    body=d.body or "",
-                    url=d.url[:500],
-                    budget_eur=d.budget_eur,
-                    start_year=d.start_year,
-                    published_at=d.published_at,
-                    display=d.display,
-                )
-                for d in documents
-            ]
-        )
-        if any(row.pk is None for row in rows):  # databases without RETURNING
-            keys = {(d.type, d.object_id) for d in documents}
-            found = {
-                (t, o): pk
-                for pk, t, o in IndexedDocument.objects.filter(
-                    object_id__in=[k[1] for k in keys]
-                ).values_list("id", "doc_type", "object_id")
-            }
-            for row in rows:
-                row.pk = found[(row.doc_type, row.object_id)]
-        # Stale facet rows of a replaced document (same id reused is impossible, but a
-        # crashed earlier write could have left some): clear before adding.
-        IndexedFacetValue.objects.filter(document_id__in=[r.pk for r in rows]).delete()
-        values, labels, words = [], {}, set()
-        for row, document in zip(rows, documents, strict=True):
-            for facet, value, label in document_facets(
-                document, type_labels.get(document.type, document.type)
-            ):
-                values.append(IndexedFacetValue(document_id=row.pk, facet=facet, value=value))
-                labels[(facet, value)] = label
-            for text in (document.title, document.summary, " ".join(map(str, document.names))):
-                words.update(w for w in WORD_RE.findall((text or "").lower()) if 3 <= len(w) <= 60)
-        IndexedFacetValue.objects.bulk_create(values, batch_size=2000)
-        FacetLabel.objects.bulk_create(
-            [FacetLabel(facet=f, value=v, label=label[:255]) for (f, v), label in labels.items()],
-            update_conflicts=True,
-            unique_fields=["facet", "value"],
-            update_fields=["label"],
-            batch_size=2000,
-        )
-        VocabularyWord.objects.bulk_create(
-            [VocabularyWord(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=2000
-        )
+    class _IndexWriter:
+        """Writes documents into the index tables, for a rebuild and for single updates alike:
+        rows go in as plain tuples (executemany; COPY on PostgreSQL), since model instances
+        and bulk_create cost more than the database work; facet labels and vocabulary words
+        are gathered and written once, by ``finish``."""
 
-    class _RebuildWriter:
-        """What ``_insert`` writes, for a rebuild into emptied tables: rows go in as plain tuples
-        through executemany (model instances and bulk_create cost more than the database work),
-        facet labels and vocabulary words are gathered and written once at the end. Rows, their
-        order (so their ids) and their values are those ``_insert`` would write batch by batch."""
-
-        # As many documents per batch as before: vocabulary words (new ones sorted per batch)
-        # get the same ids.
+        # Documents per batch of a rebuild.
         BATCH = 1000
         COLUMNS = (
             "doc_type, object_id, title, summary, names, body, url, budget_eur, start_year, "
@@ -546,16 +495,13 @@ class EmbeddedEngine(SearchEngine):
         """Replace everything in one transaction: readers see the old index until the end."""
         phrase_index = connection.vendor == "postgresql" and phrase_index_exists()
         if phrase_index:
-            self._phrase_index("DROP INDEX {concurrently} IF EXISTS " + PHRASE_INDEX)
+            self._phrase_index(f"DROP INDEX {{concurrently}} IF EXISTS {PHRASE_INDEX}")
         try:
             total = self._rebuild(sources, progress)
         finally:
             if phrase_index:
                 self._phrase_index(
-                    "CREATE INDEX {concurrently} IF NOT EXISTS "
-                    + PHRASE_INDEX
-                    + " "
-                    + PHRASE_INDEX_SQL
+                    f"CREATE INDEX {{concurrently}} IF NOT EXISTS {PHRASE_INDEX} {PHRASE_INDEX_SQL}"
                 )
         return total
 
@@ -581,7 +527,7 @@ class EmbeddedEngine(SearchEngine):
             sources = list(sources)
             for _search_type, count, _documents in sources:
                 grand_total += count
-            writer = self._RebuildWriter({t.key: t.label for t, _count, _docs in sources})
+            writer = self._IndexWriter({t.key: t.label for t, _count, _docs in sources})
             batch = []
             for _search_type, _count, documents in sources:
                 for document in documents:
