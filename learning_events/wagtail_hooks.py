@@ -4,7 +4,11 @@ listing of all events, and the demo content."""
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from portal.roles import role_scope
 
 from .filters import published_events, upcoming_first
 from .models import AgendaSession, LearningEventPage, StudyVisitPractice
@@ -89,10 +93,30 @@ def practice_events(page, request, context):
         )
 
 
+class LearningEventIndexView(IndexView):
+    """Wagtail lists every page under one the user may add to; a coordinator holds "add" on
+    the events index, so drafts of other projects' events (titles included) would show,
+    though the coordinator may not open them. Drafts are listed only where the user may
+    edit them: their own projects' events, or pages they hold "change" on (or own)."""
+
+    def get_base_queryset(self):
+        pages = super().get_base_queryset()
+        user = self.request.user
+        if user.is_superuser:
+            return pages
+        editable = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["change"])
+        return pages.filter(
+            Q(live=True)
+            | Q(project_id__in=role_scope(user).project_ids)
+            | Q(pk__in=editable.values("pk"))
+        )
+
+
 class LearningEventListingViewSet(PageListingViewSet):
     """Every learning event in one flat admin listing, whatever its kind."""
 
     model = LearningEventPage
+    index_view_class = LearningEventIndexView
     icon = "date"
     menu_label = _("Learning events")
     menu_order = 210

@@ -11,7 +11,7 @@ from learning_events.models import (
     StaffExchangePage,
     StudyVisitPage,
 )
-from tests.factories import CountryFactory, make_practice
+from tests.factories import CooperationProjectFactory, CountryFactory, make_practice
 from tests.factories_events import (
     make_event_index,
     make_masterclass,
@@ -19,6 +19,7 @@ from tests.factories_events import (
     make_study_visit,
     make_workshop,
 )
+from tests.factories_roles import make_coordinator, make_site_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,26 @@ def test_admin_listing_of_all_events(admin_client, index):
     content = response.content.decode()
     assert "Listed workshop" in content and "Listed visit" not in content
     assert LearningEventPage.objects.count() == 2
+
+
+def test_admin_listing_shows_coordinators_no_drafts_of_other_projects(client, index):
+    ours, theirs = CooperationProjectFactory(), CooperationProjectFactory()
+    make_study_visit(index, title="Our draft visit", project=ours, publish=False)
+    make_study_visit(index, title="Their draft visit", project=theirs, publish=False)
+    make_study_visit(index, title="Their published visit", project=theirs)
+    coordinator = make_coordinator(ours)
+    client.force_login(coordinator)
+    content = client.get(reverse("learning_events:index")).content.decode()
+    assert "Our draft visit" in content
+    assert "Their published visit" in content
+    assert "Their draft visit" not in content
+    # A draft the coordinator created (owns) under no project of theirs stays listed.
+    make_study_visit(index, title="Own projectless draft", publish=False, owner=coordinator)
+    assert "Own projectless draft" in client.get(reverse("learning_events:index")).content.decode()
+    # Site editors (change on the whole tree) still see every draft.
+    client.force_login(make_site_editor())
+    content = client.get(reverse("learning_events:index")).content.decode()
+    assert "Their draft visit" in content and "Our draft visit" in content
 
 
 def test_preview_of_a_new_study_visit_renders(admin_client, index):

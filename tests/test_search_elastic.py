@@ -2,16 +2,18 @@
 reads representative responses, and the fallback when the server cannot be reached."""
 
 import logging
+from unittest.mock import MagicMock
 
 import pytest
 from django.test import override_settings
 from elasticsearch.dsl.faceted_search_base import FacetedResponse
 
-from search.engines import get_engine, reset_engine_cache
+from search.engines import elastic, get_engine, reset_engine_cache
 from search.engines.elastic import ElasticsearchEngine
 from search.facets import document_facets  # noqa: F401  (documents the shared facet rows)
 from search.models import FacetLabel
 from search.query import SearchQuery
+from search.registry import iter_documents
 
 # Nothing listens on the discard port: connections are refused at once.
 UNREACHABLE = "http://127.0.0.1:9"
@@ -513,3 +515,40 @@ def test_index_updates_that_fail_on_elasticsearch_are_logged_not_lost(
     # The embedded index, which answers when Elasticsearch is down, has the change.
     hits = EmbeddedEngine().search(SearchQuery("updated")).hits
     assert [hit.title for hit in hits] == ["Help at Home, updated"]
+
+
+@pytest.mark.django_db
+def test_rebuild_sends_every_document_to_a_new_index_then_moves_the_alias(monkeypatch):
+    """The requests of a rebuild, recorded from the client it is given (no server here)."""
+    from tests.factories_search import make_search_corpus
+
+    corpus = make_search_corpus()
+    engine = ElasticsearchEngine(url=UNREACHABLE, index="portal")
+    engine.client = MagicMock()
+    engine.client.indices.get_alias.return_value = {"portal-old": {"aliases": {"portal": {}}}}
+    sent = []
+
+    def bulk(client, actions, **options):
+        sent.extend(actions)
+        return len(sent), []
+
+    monkeypatch.setattr(elastic.helpers, "bulk", bulk)
+    monkeypatch.setattr(ElasticsearchEngine, "BATCH", 2)
+    reported = []
+
+    assert engine.rebuild(iter_documents(), lambda done, total: reported.append(done)) == 5
+    assert reported == [2, 4, 5]
+    assert sorted(action["_id"] for action in sent) == sorted(
+        f"practice:{page.pk}" for page in corpus.values()
+    )
+    (new,) = {action["_index"] for action in sent}
+    assert new.startswith("portal-") and new != "portal-old"
+    engine.client.indices.create.assert_called_once()
+    assert engine.client.indices.create.call_args.kwargs["index"] == new
+    engine.client.indices.update_aliases.assert_called_once_with(
+        actions=[
+            {"remove": {"index": "portal-old", "alias": "portal"}},
+            {"add": {"index": new, "alias": "portal"}},
+        ]
+    )
+    engine.client.indices.delete.assert_called_once_with(index="portal-old")

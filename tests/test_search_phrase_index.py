@@ -45,7 +45,7 @@ def test_phrases_are_answered_from_the_rum_index_also_after_a_rebuild(rum):
     titles, plan = _phrase_match_plan()
     assert titles == expected
     assert PHRASE_INDEX in plan, plan
-    # A rebuild drops the index while it writes (row-by-row upkeep is slow) and puts it back.
+    # A rebuild builds the index again on its new rows (row-by-row upkeep is slow).
     indexing.rebuild()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PHRASE_INDEX])

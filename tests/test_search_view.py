@@ -6,6 +6,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from search.engines.embedded import EmbeddedEngine
 from tests.factories_search import make_search_corpus
 
 pytestmark = pytest.mark.django_db
@@ -132,9 +133,13 @@ def test_query_count_is_bounded(client, corpus, django_assert_max_num_queries):
         client.get("/search/", {"q": "older poverty zzzz", "country": "IT", "theme": "x"})
 
 
-def test_search_index_command_rebuilds_and_reports(corpus, capsys):
+def test_search_index_command_rebuilds_and_reports(corpus, capsys, monkeypatch):
+    # One batch exactly: the full bar is reported once, not after the batch and at the end.
+    monkeypatch.setattr(EmbeddedEngine._IndexWriter, "BATCH", 5)
     call_command("search_index", "--rebuild")
     out = capsys.readouterr().out
-    assert "5/5" in out and "indexed 5 documents" in out
+    assert "indexed 5 documents" in out
+    # The full bar is drawn once and ends its line (the engine's log line comes after it).
+    assert out.count("5/5") == 1 and "5/5\n" in out
     call_command("search_index")
     assert "5 documents indexed" in capsys.readouterr().out

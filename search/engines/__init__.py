@@ -32,6 +32,27 @@ class SearchEngine:
         raise NotImplementedError
 
 
+def batches(sources, size, progress=None):
+    """The documents of ``rebuild``'s sources in lists of ``size``, calling
+    ``progress(done, total)`` once per list taken (and once for no documents at all)."""
+    total = sum(count for _search_type, count, _documents in sources)
+    done, batch = 0, []
+    for _search_type, _count, documents in sources:
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= size:
+                done += len(batch)
+                yield batch
+                batch = []
+                if progress:
+                    progress(done, total)
+    if batch:
+        done += len(batch)
+        yield batch
+    if progress and (batch or not done):
+        progress(done, total)
+
+
 @lru_cache(maxsize=4)
 def _engine(path):
     return import_string(path)()

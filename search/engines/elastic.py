@@ -37,7 +37,7 @@ from elasticsearch.exceptions import ApiError, TransportError
 from ..facets import BUDGET_BANDS, RANGE_FACETS, START_RANGES, document_facets
 from ..models import FacetLabel
 from ..query import Hit, SearchResults
-from . import SearchEngine
+from . import SearchEngine, batches
 from .embedded import MARK_END, MARK_START, EmbeddedEngine, facet_results
 
 logger = logging.getLogger("search")
@@ -146,6 +146,8 @@ def _marked(text):
 
 class ElasticsearchEngine(SearchEngine):
     name = "elasticsearch"
+    # Documents per bulk request of a rebuild.
+    BATCH = 500
 
     def __init__(self, url=None, index=None):
         self.url = url or settings.ELASTICSEARCH_URL
@@ -291,20 +293,15 @@ class ElasticsearchEngine(SearchEngine):
         the old index until the new one is complete."""
         index = self.new_index()
         index.create()
-        sources = list(sources)
-        grand_total = sum(count for _t, count, _d in sources)
         done = 0
 
         def documents():
             nonlocal done
-            for _search_type, _count, docs in sources:
-                for document in docs:
-                    done += 1
-                    if progress and done % 500 == 0:
-                        progress(done, grand_total)
-                    yield document
+            for batch in batches(list(sources), self.BATCH, progress):
+                done += len(batch)
+                yield from batch
 
-        helpers.bulk(self.client, self._actions(index._name, documents()), chunk_size=500)
+        helpers.bulk(self.client, self._actions(index._name, documents()), chunk_size=self.BATCH)
         self.client.indices.refresh(index=index._name)
         old = list(self.client.indices.get_alias(name=self.alias, ignore_unavailable=True))
         actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
@@ -312,8 +309,6 @@ class ElasticsearchEngine(SearchEngine):
         self.client.indices.update_aliases(actions=actions)
         for name in old:
             self.client.indices.delete(index=name)
-        if progress:
-            progress(done, grand_total)
         return done
 
     def delete_index(self):

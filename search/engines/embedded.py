@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from ..facets import FACETS, RANGE_FACETS, document_facets
 from ..models import FacetLabel, IndexedDocument, IndexedFacetValue, VocabularyWord
 from ..query import WORD_RE, FacetResult, FacetValue, Hit, SearchResults
-from . import SearchEngine
+from . import SearchEngine, batches
 from .bitmaps import bump_token, facet_bitmaps
 
 logger = logging.getLogger("search")
@@ -33,6 +33,7 @@ FACET_VALUES_TABLE = IndexedFacetValue._meta.db_table
 DOCUMENTS_TABLE = IndexedDocument._meta.db_table
 LABELS_TABLE = FacetLabel._meta.db_table
 VOCABULARY_TABLE = VocabularyWord._meta.db_table
+FACET_VALUE_COLUMNS = "document_id, facet, value"
 
 # Column weights: title, summary, names (organisations, places, themes), body.
 SQLITE_WEIGHTS = (10.0, 5.0, 3.0, 1.0)
@@ -236,11 +237,10 @@ class _SQLite(_Dialect):
 # Phrases on PostgreSQL: a RUM index (extension, migration 0005) keeps word positions, so it
 # answers a phrase without re-reading each document holding the words (GIN cannot). It is
 # built on an expression so that the planner uses it for phrases only (the GIN index is
-# faster for words), and is left out of a rebuild's transaction: maintained row by row it
-# made a 50,000 rebuild 4.5 times slower; built afterwards it takes ~15 s.
+# faster for words). A rebuild builds it once on the new rows (staging.py): maintained row
+# by row it made a 50,000 rebuild 4.5 times slower. The expression is the migration's.
 PHRASE_INDEX = "search_doc_phrase_rum"
 PHRASE_VECTOR = "coalesce(search_vector, ''::tsvector)"
-PHRASE_INDEX_SQL = f"ON {DOCUMENTS_TABLE} USING rum (({PHRASE_VECTOR}) rum_tsvector_ops)"
 _phrase_index = {}
 
 
@@ -349,11 +349,12 @@ class EmbeddedEngine(SearchEngine):
 
         labels = {key: t.label for key, t in search_types().items()}
         with transaction.atomic():
+            self._lock_for_write()
             by_type = {}
             for document in documents:
                 by_type.setdefault(document.type, []).append(document.object_id)
             for doc_type, object_ids in by_type.items():
-                self.remove_documents(doc_type, object_ids)
+                self._remove(doc_type, object_ids)
             writer = self._IndexWriter(labels)
             writer.insert(documents)
             writer.finish()
@@ -364,14 +365,26 @@ class EmbeddedEngine(SearchEngine):
         if not object_ids:
             return
         with transaction.atomic():
-            ids = list(
-                IndexedDocument.objects.filter(
-                    doc_type=doc_type, object_id__in=object_ids
-                ).values_list("id", flat=True)
-            )
-            IndexedFacetValue.objects.filter(document_id__in=ids).delete()
-            IndexedDocument.objects.filter(id__in=ids).delete()
+            self._lock_for_write()
+            self._remove(doc_type, object_ids)
             bump_token()
+
+    def _remove(self, doc_type, object_ids):
+        ids = list(
+            IndexedDocument.objects.filter(doc_type=doc_type, object_id__in=object_ids).values_list(
+                "id", flat=True
+            )
+        )
+        IndexedFacetValue.objects.filter(document_id__in=ids).delete()
+        IndexedDocument.objects.filter(id__in=ids).delete()
+
+    @staticmethod
+    def _lock_for_write():
+        if connection.vendor == "postgresql":
+            from .staging import lock_for_write
+
+            with connection.cursor() as cursor:
+                lock_for_write(cursor)
 
     class _IndexWriter:
         """Writes documents into the index tables, for a rebuild and for single updates alike:
@@ -395,7 +408,9 @@ class EmbeddedEngine(SearchEngine):
             self.published_at = fields.get_field("published_at").get_db_prep_save
             self.display = fields.get_field("display").get_db_prep_save
 
-        def insert(self, documents):
+        def document_rows(self, documents, first_id=None):
+            """The documents' rows; with ``first_id``, ids given here (first_id, first_id + 1,
+            ...) lead each row, otherwise the database numbers them."""
             published_at, display = self.published_at, self.display
             rows = [
                 (
@@ -413,28 +428,41 @@ class EmbeddedEngine(SearchEngine):
                 )
                 for d in documents
             ]
-            with connection.cursor() as cursor:
-                self._write(cursor, DOCUMENTS_TABLE, self.COLUMNS, rows)
-                ids = self._ids(cursor, documents)
-                values, labels, texts = [], self.labels, []
-                for document in documents:
-                    pk = ids[(document.type, document.object_id)]
-                    type_label = self.type_labels.get(document.type, document.type)
-                    for facet, value, label in document_facets(document, type_label):
-                        values.append((pk, facet, value))
-                        labels[(facet, value)] = label
-                    texts += (document.title or "", document.summary or "")
-                    texts.append(" ".join(map(str, document.names)))
-                self._write(cursor, FACET_VALUES_TABLE, "document_id, facet, value", values)
+            if first_id is None:
+                return rows
+            return [(pk, *row) for pk, row in enumerate(rows, first_id)]
+
+        def facet_rows(self, documents, ids):
+            """(document id, facet, value) rows, ``ids`` giving each document's id in the
+            same order; gathers the labels and vocabulary words ``finish`` writes."""
+            values, labels, texts = [], self.labels, []
+            for document, pk in zip(documents, ids, strict=True):
+                type_label = self.type_labels.get(document.type, document.type)
+                for facet, value, label in document_facets(document, type_label):
+                    values.append((pk, facet, value))
+                    labels[(facet, value)] = label
+                texts += (document.title or "", document.summary or "")
+                texts.append(" ".join(map(str, document.names)))
             # One pass over the batch's text: "\n" is neither a word character nor cased, so
             # words and lowercasing come out as they would text by text.
             found = set(WORD_RE.findall("\n".join(texts).lower())) - self.seen_words
             new = sorted(w for w in found if 3 <= len(w) <= 60)
             self.seen_words.update(new)
             self.words += new
+            return values
+
+        def insert(self, documents):
+            """Insert into the live tables, ids numbered by the database."""
+            with connection.cursor() as cursor:
+                rows = self.document_rows(documents)
+                self.write_rows(cursor, DOCUMENTS_TABLE, self.COLUMNS, rows)
+                ids = self._ids(cursor, documents)
+                keys = [ids[(d.type, d.object_id)] for d in documents]
+                values = self.facet_rows(documents, keys)
+                self.write_rows(cursor, FACET_VALUES_TABLE, FACET_VALUE_COLUMNS, values)
 
         @staticmethod
-        def _write(cursor, table, columns, rows):
+        def write_rows(cursor, table, columns, rows):
             """Rows in their order (so ids follow it): COPY on PostgreSQL, where executemany
             costs a round trip per row, executemany elsewhere."""
             if connection.vendor == "postgresql":
@@ -492,80 +520,45 @@ class EmbeddedEngine(SearchEngine):
                     )
 
     def rebuild(self, sources, progress=None):
-        """Replace everything in one transaction: readers see the old index until the end."""
-        phrase_index = connection.vendor == "postgresql" and phrase_index_exists()
-        if phrase_index:
-            self._phrase_index(f"DROP INDEX {{concurrently}} IF EXISTS {PHRASE_INDEX}")
-        try:
-            total = self._rebuild(sources, progress)
-        finally:
-            if phrase_index:
-                self._phrase_index(
-                    f"CREATE INDEX {{concurrently}} IF NOT EXISTS {PHRASE_INDEX} {PHRASE_INDEX_SQL}"
-                )
-        return total
+        """Replace the whole index; searches see the old one until the new one is complete."""
+        sources = list(sources)
+        writer = self._IndexWriter({t.key: t.label for t, _count, _docs in sources})
+        documents = batches(sources, writer.BATCH, progress)
+        if connection.vendor == "postgresql":
+            from .staging import rebuild_by_swap
 
-    def _phrase_index(self, statement):
-        # Outside a transaction, CONCURRENTLY: searches go on (phrases slower meanwhile)
-        # instead of waiting for the rebuild to commit behind the index's lock.
-        concurrently = "" if connection.in_atomic_block else "CONCURRENTLY"
-        with connection.cursor() as cursor:
-            cursor.execute(statement.format(concurrently=concurrently))
+            return rebuild_by_swap(writer, documents)
+        return self._rebuild_in_place(writer, documents)
 
-    def _rebuild(self, sources, progress):
+    def _rebuild_in_place(self, writer, batches):
+        """SQLite: everything in one transaction, which readers do not wait for (WAL)."""
         total = 0
         with transaction.atomic():
-            sqlite = connection.vendor == "sqlite"
             with connection.cursor() as cursor:
-                if sqlite:
-                    # Bulk path: no per-row trigger work; FTS5 rebuilds from the table at the end.
-                    cursor.execute("DROP TRIGGER IF EXISTS search_doc_ai")
-                    cursor.execute("DROP TRIGGER IF EXISTS search_doc_ad")
-                for model in (IndexedFacetValue, IndexedDocument, VocabularyWord):
-                    cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
-            grand_total = 0
-            sources = list(sources)
-            for _search_type, count, _documents in sources:
-                grand_total += count
-            writer = self._IndexWriter({t.key: t.label for t, _count, _docs in sources})
-            batch = []
-            for _search_type, _count, documents in sources:
-                for document in documents:
-                    batch.append(document)
-                    if len(batch) >= writer.BATCH:
-                        writer.insert(batch)
-                        total += len(batch)
-                        batch = []
-                        if progress:
-                            progress(total, grand_total)
-            if batch:
+                # Bulk path: no per-row trigger work; FTS5 rebuilds from the table at the end.
+                cursor.execute("DROP TRIGGER IF EXISTS search_doc_ai")
+                cursor.execute("DROP TRIGGER IF EXISTS search_doc_ad")
+                for table in (FACET_VALUES_TABLE, DOCUMENTS_TABLE, VOCABULARY_TABLE):
+                    cursor.execute(f"DELETE FROM {table}")
+            for batch in batches:
                 writer.insert(batch)
                 total += len(batch)
             writer.finish()
             with connection.cursor() as cursor:
-                if sqlite:
-                    cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
-                    for statement in SQLITE_TRIGGERS:
-                        cursor.execute(statement)
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+                for statement in SQLITE_TRIGGERS:
+                    cursor.execute(statement)
             bump_token()
         self.optimize()
-        if progress:
-            progress(total, grand_total)
         return total
 
     def optimize(self):
-        """Planner statistics: without them SQLite re-runs the full-text match per row."""
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
+        """Planner statistics: without them SQLite re-runs the full-text match per row.
+        (A PostgreSQL rebuild analyses the tables it swaps in; autovacuum does the rest.)"""
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
                 cursor.execute("PRAGMA optimize")
-            elif connection.vendor == "postgresql":
-                # A rebuild leaves every old row dead: until vacuumed, each search reads twice
-                # the pages (common word at 50,000: 59 -> 116 ms). VACUUM cannot run inside
-                # a transaction (in tests), where ANALYZE alone does.
-                command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-                for table in (DOCUMENTS_TABLE, FACET_VALUES_TABLE, LABELS_TABLE):
-                    cursor.execute(f"{command} {table}")
 
     def document_count(self):
         return IndexedDocument.objects.count()

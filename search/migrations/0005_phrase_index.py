@@ -11,8 +11,9 @@ then migrate) after installing the package.
 
 from django.db import migrations, transaction
 
-# As PHRASE_INDEX and PHRASE_INDEX_SQL in search/engines/embedded.py, which rebuilds it: on
-# an expression, so that the planner uses it for phrases only (GIN is faster for words).
+# As PHRASE_INDEX and PHRASE_VECTOR in search/engines/embedded.py (a rebuild copies the index
+# from the catalogue): on an expression, so that the planner uses it for phrases only (GIN
+# is faster for words).
 INDEX = "search_doc_phrase_rum"
 INDEX_SQL = (
     "ON search_indexeddocument USING rum "

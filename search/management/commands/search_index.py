@@ -27,21 +27,27 @@ class Command(BaseCommand):
         started = time.monotonic()
         show = not options["no_progress"]
 
+        bar = {"open": False}
+
         def progress(done, total):
             if not show:
                 return
             width = 30
             filled = width * done // total if total else width
+            # The line ends when the bar is full, before the engine logs its summary.
+            complete = done >= total
             self.stdout.write(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending=""
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+                ending="\n" if complete else "",
             )
             self.stdout.flush()
+            bar["open"] = not complete
 
         try:
             count = indexing.rebuild(progress)
         except Exception as exc:  # report which engine failed, with the cause
             raise CommandError(f"Rebuilding the {engine.name} index failed: {exc}") from exc
-        if show:
+        if show and bar["open"]:
             self.stdout.write("")
         seconds = time.monotonic() - started
         self.stdout.write(
