@@ -59,3 +59,9 @@ def browser_page(live_server):
         finally:
             context.close()
             browser.close()
+            # Inside sync_playwright() the ORM runs in another context and so opens its own
+            # database connection; left open, it keeps PostgreSQL from dropping the test
+            # database at the end of the run.
+            from django.db import connections
+
+            connections.close_all()

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import browser_page  # noqa: F401
 from tests.factories import make_practice, make_site
@@ -11,5 +12,6 @@ def test_visitor_goes_from_index_to_a_practice(browser_page):  # noqa: F811
     make_practice(index, title="Help at Home", summary="Hourly home care for older people.")
     browser_page.goto("/practices/")
     browser_page.get_by_role("link", name="Help at Home").click()
-    assert browser_page.locator("h1").inner_text() == "Help at Home"
-    assert "Hourly home care" in browser_page.locator(".lead").inner_text()
+    # expect() retries until the new page is there; inner_text() could read the old one.
+    expect(browser_page.locator("h1")).to_have_text("Help at Home")
+    expect(browser_page.locator(".lead")).to_contain_text("Hourly home care")

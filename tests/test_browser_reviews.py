@@ -2,6 +2,7 @@
 back later with the same link, finish and submit."""
 
 import pytest
+from playwright.sync_api import expect
 
 from peer_reviews.models import SubmissionStatus, WorksheetSubmission
 from tests.browser import browser_page  # noqa: F401
@@ -11,20 +12,8 @@ from tests.factories_reviews import make_invitation, make_worksheet
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def ensure_page_tree():
-    """An earlier transactional test may have flushed what the migrations created (the root
-    page and the default locale)."""
-    from django.conf import settings
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root"))
-
-
 def test_participant_saves_a_draft_returns_and_submits(browser_page):  # noqa: F811
     page = browser_page
-    ensure_page_tree()
     make_site()
     practice = make_practice(title="Village caretakers")
     worksheet = make_worksheet(title="Peer-review worksheet")
@@ -32,7 +21,7 @@ def test_participant_saves_a_draft_returns_and_submits(browser_page):  # noqa: F
     link = worksheet.url + f"t/{invitation.token}/"
 
     page.goto(link)
-    assert "Answering as Aino Virtanen" in page.locator(".participant").inner_text()
+    expect(page.locator(".participant")).to_contain_text("Answering as Aino Virtanen")
     page.get_by_label("How do you understand the host's policy challenge?").fill(
         "Households ask for help too late."
     )
@@ -44,9 +33,7 @@ def test_participant_saves_a_draft_returns_and_submits(browser_page):  # noqa: F
     # Later, in a fresh tab with the same link: the draft is there.
     page.goto("about:blank")
     page.goto(link)
-    assert page.get_by_label("Strengths observed").input_value() == (
-        "One case manager per household."
-    )
+    expect(page.get_by_label("Strengths observed")).to_have_value("One case manager per household.")
     page.get_by_label("Weaknesses and risks").fill("High caseloads.")
     page.get_by_label("Short-term recommendations").fill("Pilot in two districts.")
     page.get_by_label(f"{practice.title} ({practice.country.name})").check()
@@ -66,4 +53,5 @@ def test_participant_saves_a_draft_returns_and_submits(browser_page):  # noqa: F
 
     # And may still come back to change an answer before the deadline.
     page.get_by_role("link", name="Review or change your answers").click()
-    assert page.get_by_role("button", name="Save changes").is_visible()
+    # expect() waits for the page to load; is_visible() answered before it had (a CI flake).
+    expect(page.get_by_role("button", name="Save changes")).to_be_visible()

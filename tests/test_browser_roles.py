@@ -2,7 +2,10 @@
 comment from the dashboard, the author sees it and resubmits a fix, the validator approves
 it with the checklist and the public page shows it was validated."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from wagtail.models import Workflow
 
 from practices.validation import CRITERION_NAMES
@@ -65,8 +68,8 @@ def test_validator_sends_back_then_approves_in_the_browser(browser_page):  # noq
 
     log_in(page, "author")
     panel = page.locator("#my-practices-section")
-    assert "changes requested" in panel.inner_text().lower()
-    assert "Add figures, please." in panel.inner_text()
+    expect(panel).to_contain_text(re.compile("changes requested", re.IGNORECASE))
+    expect(panel).to_contain_text("Add figures, please.")
     panel.get_by_role("link", name="Neighbourhood kitchens").click()
     page.get_by_role("tab", name="Narrative").click()
     page.fill("textarea[name=evidence]", "120 families cooked together every week in 2024.")
@@ -79,7 +82,7 @@ def test_validator_sends_back_then_approves_in_the_browser(browser_page):  # noq
 
     page.goto(practice.url)
     validation = page.locator(".validation-box")
-    assert "Validated on" in validation.inner_text()
-    assert "Evidence of results" in validation.inner_text()
-    assert "Sustainability" not in validation.inner_text()
-    assert "120 families" in page.locator(".narrative-evidence").inner_text()
+    expect(validation).to_contain_text("Validated on")
+    expect(validation).to_contain_text("Evidence of results")
+    expect(validation).not_to_contain_text("Sustainability")
+    expect(page.locator(".narrative-evidence")).to_contain_text("120 families")
