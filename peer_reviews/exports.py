@@ -1,34 +1,8 @@
 """CSV, XLSX and PDF files of a worksheet's answers and report."""
 
-import csv
-import datetime
 import io
 
-from django.utils import timezone
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
-    if value is None:
-        return ""
-    text = str(value)
-    # Spreadsheet programs run a cell starting with = + - @ as a formula: keep answers as text.
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-def to_csv(headings, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_cell(h) for h in headings])
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    # A BOM so that spreadsheet programs read the accents right.
-    return "\ufeff" + buffer.getvalue()
+from portal.exports import cell as spreadsheet_value
 
 
 def to_xlsx(headings, rows, title):
@@ -42,7 +16,7 @@ def to_xlsx(headings, rows, title):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([spreadsheet_value(v) for v in row])
     for index, _heading in enumerate(headings, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = 18 if index <= 7 else 45

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from portal.exports import to_csv
+
 from . import exports
 from .models import Invitation, QuotedAnswer, RecommendationsReport
 from .organiser_forms import InvitationForm, ReportForm
@@ -198,9 +200,7 @@ def export(page, request, fmt):
     headings, rows = export_rows(page)
     stem = f"{page.slug}-answers-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
-        response = HttpResponse(
-            exports.to_csv(headings, rows), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse(to_csv(headings, rows), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
             exports.to_xlsx(headings, rows, page.title),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.reference_urls")),
     path("search/", include("search.urls")),
+    path("practices/", include("practices.urls")),
     path("validation-criteria/", validation_criteria, name="validation_criteria"),
 ]
 

@@ -32,6 +32,8 @@ from portal.pagination import paginate
 from .permissions import PracticePageForm
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
+# practices/urls.py serves these under /practices/, so no practice may take them as its slug.
+RESERVED_SLUGS = {"compare", "download"}
 
 
 class PracticeStatus(models.TextChoices):
@@ -254,6 +256,13 @@ class PracticePage(RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": _("“%(slug)s” is taken by a page of the portal; choose another slug.")
+                    % {"slug": self.slug}
+                }
+            )
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError(
                 {"end_year": _("The end year must not be before the start year.")}

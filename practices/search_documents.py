@@ -275,4 +275,6 @@ def practice_search_type():
         to_document=practice_document,
         bulk_queryset=findable_practices_bulk,
         to_documents=practice_documents,
+        compare_url_name="practices:compare",
+        download_url_name="practices:download",
     )

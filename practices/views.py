@@ -1,6 +1,22 @@
-from django.template.response import TemplateResponse
+from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from search.engines import get_engine
+from search.query import SearchQuery
+
+from .exports import CHUNK, csv_response, practices_in_order
 from .validation import CRITERIA, Verdict
+
+# Side by side, more than four columns no longer fit a screen or a printed page.
+MAX_COMPARED = 4
+# A download of search results stops after this many rows (docs/api.md says so).
+DOWNLOAD_LIMIT = 5000
+# Ids above this are junk (and would overflow SQLite's integers).
+MAX_ID = 2**31 - 1
 
 
 def validation_criteria(request):
@@ -10,3 +26,66 @@ def validation_criteria(request):
         "practices/validation_criteria.html",
         {"criteria": CRITERIA, "verdicts": Verdict.choices},
     )
+
+
+def _chosen_ids(request):
+    ids = []
+    for raw in request.GET.getlist("p"):
+        raw = raw.strip()
+        if raw.isdigit() and 0 < int(raw) <= MAX_ID and int(raw) not in ids:
+            ids.append(int(raw))
+    return ids
+
+
+def compare(request):
+    """Up to four practices side by side (?p=<id>&p=<id>…), or their CSV (&format=csv)."""
+    ids = _chosen_ids(request)
+    if len(ids) > MAX_COMPARED:
+        messages.warning(
+            request,
+            _("Only %(max)d practices can be compared at a time; the first %(max)d are shown.")
+            % {"max": MAX_COMPARED},
+        )
+        ids = ids[:MAX_COMPARED]
+    practices = list(practices_in_order(ids))
+    missing = len(ids) - len(practices)
+    if missing:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d of the chosen practices is not published (any more).",
+                "%(count)d of the chosen practices are not published (any more).",
+                missing,
+            )
+            % {"count": missing},
+        )
+    if request.GET.get("format") == "csv" and practices:
+        return csv_response(request, practices, "practices-compared")
+    for practice in practices:
+        others = [("p", other.pk) for other in practices if other is not practice]
+        practice.remove_url = "?" + urlencode(others)
+    return TemplateResponse(
+        request,
+        "practices/compare.html",
+        {
+            "practices": practices,
+            "max_compared": MAX_COMPARED,
+            "csv_url": "?" + urlencode([("p", p.pk) for p in practices] + [("format", "csv")]),
+        },
+    )
+
+
+def download(request):
+    """The practices the search page finds for the same query string, as CSV."""
+    params = SearchQuery.from_params(request.GET)
+    filters = {**params.filters, "type": ["practice"]}
+    engine = get_engine()
+    ids, page = [], 1
+    while len(ids) < DOWNLOAD_LIMIT:
+        query = SearchQuery(params.text, filters, params.sort, page, CHUNK)
+        results = engine.search(query)
+        ids += [hit.object_id for hit in results.hits if hit.type == "practice"]
+        if page >= results.num_pages:
+            break
+        page += 1
+    return csv_response(request, practices_in_order(ids[:DOWNLOAD_LIMIT]), "practices")

@@ -58,6 +58,9 @@ class SearchType:
     - ``bulk_queryset`` / ``to_documents`` (optional, for rebuilds of large indexes): a lighter
       queryset (it may be a ``.values()`` one, with "pk" among its fields) and a callable
       turning a list of its objects (or rows) into documents in a few queries.
+    - ``compare_url_name`` / ``download_url_name`` (optional): URL names of views that show
+      chosen objects side by side (``?p=<id>&p=<id>``) and download what a search query
+      string finds; the results page offers them.
     """
 
     key: str
@@ -68,6 +71,8 @@ class SearchType:
     is_indexable: object = None
     bulk_queryset: object = None
     to_documents: object = None
+    compare_url_name: str = ""
+    download_url_name: str = ""
 
     def indexable(self, obj):
         if self.is_indexable is not None:

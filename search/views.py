@@ -4,11 +4,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .engines import get_engine
 from .facets import FACET_KEYS
 from .query import PER_PAGE, SORTS, SearchQuery
+from .registry import search_types
 
 FACETS_SHOWN = 8
 
@@ -34,6 +36,25 @@ def _toggled(filters, key, value):
     if values:
         changed[key] = values
     return changed
+
+
+def _tools(query, total):
+    """Compare forms and downloads the result types offer (see SearchType)."""
+    compare, downloads = [], []
+    chosen_types = query.filters.get("type", [])
+    for key, search_type in search_types().items():
+        if search_type.compare_url_name:
+            compare.append({"type": key, "url": reverse(search_type.compare_url_name)})
+        if search_type.download_url_name and total and (not chosen_types or key in chosen_types):
+            downloads.append(
+                {
+                    "label": _("Download these results as CSV (%(type)s)")
+                    % {"type": search_type.label},
+                    "url": reverse(search_type.download_url_name)
+                    + _url(query.text, query.filters, query.sort),
+                }
+            )
+    return compare, downloads
 
 
 def search(request):
@@ -81,8 +102,12 @@ def search(request):
             if query.page < results.num_pages
             else None,
         }
+    compare, downloads = _tools(query, results.total)
     context = {
         "query": query,
+        "compare_forms": compare,
+        "compare_types": [form["type"] for form in compare],
+        "downloads": downloads,
         "results": results,
         "hits": results.hits,
         "facets": facets,

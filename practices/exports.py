@@ -1,0 +1,89 @@
+"""Practices taken away as a spreadsheet: the compare table's and the search results' CSV."""
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.exports import to_csv
+
+from .models import PracticePage
+
+# Rows per query when reading practices for a download: bounded memory, few queries.
+CHUNK = 500
+
+
+def exportable_practices():
+    """Live, public practices with everything a CSV row shows."""
+    return (
+        PracticePage.objects.live()
+        .public()
+        .with_card_data()
+        .prefetch_related("partner_organisations", "outcomes")
+    )
+
+
+def practices_in_order(ids):
+    """The exportable practices with these ids, in the order of ``ids``; missing ones skipped."""
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        by_id = {p.pk: p for p in exportable_practices().filter(pk__in=chunk)}
+        yield from (by_id[pk] for pk in chunk if pk in by_id)
+
+
+def _names(items):
+    return "; ".join(sorted(item.name for item in items))
+
+
+def _years(practice):
+    if not practice.start_year:
+        return ""
+    return f"{practice.start_year}–{practice.end_year or _('ongoing')}"
+
+
+def _outcomes(practice):
+    return "; ".join(
+        f"{o.label}: {o.display_value} {o.unit}".strip() + (f" ({o.year})" if o.year else "")
+        for o in practice.outcomes.all()
+    )
+
+
+def _budgets(practice):
+    return "; ".join(
+        f"{b.amount:f} {b.currency}" + (f" ({b.period})" if b.period else "")
+        for b in practice.budgets.all()
+    )
+
+
+def columns(request):
+    """(heading, value of a practice) for each column, headings in the visitor's language."""
+    return [
+        (_("Title"), lambda p: p.title),
+        (_("Web address"), lambda p: p.get_full_url(request)),
+        (_("Country"), lambda p: p.country.name),
+        (_("Regions"), lambda p: _names(p.regions.all())),
+        (_("Lead organisation"), lambda p: p.lead_organisation.name),
+        (_("Partners"), lambda p: _names(p.partner_organisations.all())),
+        (_("Cooperation project"), lambda p: p.project.acronym if p.project else ""),
+        (_("Funding programme"), lambda p: p.get_funding_programme_display_any()),
+        (_("Themes"), lambda p: _names(p.themes.all())),
+        (_("Target groups"), lambda p: _names(p.target_groups.all())),
+        (_("Status"), lambda p: p.get_status_display()),
+        (_("Timescale"), _years),
+        (_("Headline budget (EUR)"), lambda p: f"{p.budget_eur:f}" if p.budget_eur else ""),
+        (_("Budget"), _budgets),
+        (_("Outcomes in figures"), _outcomes),
+        (_("Summary"), lambda p: p.summary),
+    ]
+
+
+def csv_response(request, practices, name):
+    """A CSV download of these practices, one row each."""
+    cols = columns(request)
+    rows = ([value(p) for _heading, value in cols] for p in practices)
+    response = HttpResponse(
+        to_csv([heading for heading, _value in cols], rows), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response
