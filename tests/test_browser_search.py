@@ -28,3 +28,23 @@ def test_visitor_searches_picks_a_facet_and_removes_it(browser_page):  # noqa: F
     expect(hits).to_have_count(2)
     browser_page.get_by_role("link", name="Help at Home").click()
     expect(browser_page.locator("h1")).to_have_text("Help at Home")
+
+
+def test_visitor_ticks_two_results_and_compares_them(browser_page):  # noqa: F811
+    make_search_corpus()
+    page = browser_page
+    page.goto("/search/?q=older+people&sort=budget")
+    expect(page.locator(".search-hit h3")).to_have_count(2)
+    page.get_by_label("Compare Social caretakers in public housing").check()
+    page.get_by_label("Compare Help at Home").check()
+    page.get_by_role("button", name="Compare selected").click()
+    expect(page).to_have_url(re.compile(r"/practices/compare/\?p=\d+&p=\d+$"))
+    # The columns come in the order of the results (largest budget first).
+    columns = page.locator(".compare-table thead th")
+    expect(columns).to_have_text(
+        [re.compile(r"^\s*Help at Home"), re.compile(r"^\s*Social caretakers in public housing")]
+    )
+    expect(page.locator(".compare-table")).to_contain_text("Comune di Milano")
+    columns.nth(0).get_by_role("link", name="Remove").click()
+    expect(columns).to_have_count(1)
+    expect(columns).to_contain_text("Social caretakers in public housing")
