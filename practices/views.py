@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from search.engines import get_engine
 from search.query import SearchQuery
 
+from .api import MAX_ID
 from .exports import CHUNK, csv_response, practices_in_order
 from .validation import CRITERIA, Verdict
 
@@ -15,8 +16,6 @@ from .validation import CRITERIA, Verdict
 MAX_COMPARED = 4
 # A download of search results stops after this many rows (docs/api.md says so).
 DOWNLOAD_LIMIT = 5000
-# Ids above this are junk (and would overflow SQLite's integers).
-MAX_ID = 2**31 - 1
 
 
 def validation_criteria(request):

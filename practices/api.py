@@ -1,0 +1,261 @@
+"""/api/v1/practices/: the public, read-only JSON API other portals take practices away with.
+
+The list is the public search (/search/) restricted to practices, through the same search
+interface; each page of results is then read from the practice pages themselves in a fixed
+number of queries. See docs/api.md.
+"""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from search.engines import get_engine
+from search.facets import FACET_KEYS
+from search.query import SORTS, SearchQuery
+
+from .models import (
+    NARRATIVE_SECTIONS,
+    PracticeContact,
+    PracticeLink,
+    PracticeOutcome,
+    PracticePage,
+)
+from .search_documents import practice_search_type
+
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+TYPE_FACET = "type"
+SAFE_METHODS = ("GET", "HEAD")
+# Larger ids cannot be in the database (SQLite would refuse to compare with them).
+MAX_ID = 2**63 - 1
+
+
+def _json(data, status=200):
+    response = JsonResponse(data, status=status)
+    # Read-only public data: any site may fetch it from a browser.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _error(message, status):
+    return _json({"detail": message}, status=status)
+
+
+def public_json_api(view):
+    """GET and HEAD only (a JSON 405 otherwise), readable from any origin. CSRF-exempt so a
+    POST gets the 405 rather than the CSRF failure page: no method here changes anything."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in SAFE_METHODS:
+            response = _error(_("Method not allowed."), 405)
+            response["Allow"] = ", ".join(SAFE_METHODS)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _per_page(value):
+    """The page size asked for, clamped to 1..MAX_PER_PAGE; junk gives the default."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return DEFAULT_PER_PAGE
+    return min(max(number, 1), MAX_PER_PAGE)
+
+
+def _names(items):
+    return sorted(item.name for item in items)
+
+
+def practice_summary(page, request):
+    """The fields of a practice shown in the list (and at the top of its full record)."""
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "url": page.get_full_url(request),
+        "summary": page.summary,
+        "country": {"code": page.country.code, "name": page.country.name},
+        "regions": _names(page.regions.all()),
+        "lead_organisation": page.lead_organisation.name,
+        "status": page.status,
+        "start_year": page.start_year,
+        "end_year": page.end_year,
+        "budget_eur": float(page.budget_eur) if page.budget_eur is not None else None,
+        "themes": _names(page.themes.all()),
+        "target_groups": _names(page.target_groups.all()),
+        "project": page.project.name if page.project_id else None,
+        "detail": request.build_absolute_uri(
+            reverse("practices_api:practice_detail", args=[page.pk])
+        ),
+    }
+
+
+def _isoformat(moment):
+    return moment.isoformat() if moment else None
+
+
+def _validation(page):
+    validation = page.validation
+    if validation is None:
+        return None
+    finished = validation.finished_at
+    return {"validated_on": timezone.localdate(finished).isoformat() if finished else None}
+
+
+def practice_record(page, request):
+    """Everything public about a practice. Contacts are those who agreed to be shown, without
+    their email address or phone number (the site keeps those from scrapers)."""
+    programme = page.effective_funding_programme
+    return {
+        **practice_summary(page, request),
+        "narrative": {name: getattr(page, name) for name, _heading in NARRATIVE_SECTIONS},
+        "budgets": [
+            {
+                "amount": f"{budget.amount:f}",
+                "currency": budget.currency,
+                "period": budget.period,
+                "funding_sources": budget.funding_sources,
+            }
+            for budget in page.budgets.all()
+        ],
+        "outcomes": [
+            {
+                "label": outcome.label,
+                "value": f"{outcome.value:f}",
+                "unit": outcome.unit,
+                "year": outcome.year,
+            }
+            for outcome in page.outcomes.all()
+        ],
+        "partner_organisations": _names(page.partner_organisations.all()),
+        "links": [{"title": link.title, "url": link.url} for link in page.links.all()],
+        "funding_programme": {
+            "code": programme,
+            "label": page.get_funding_programme_display_any(),
+        }
+        if programme
+        else None,
+        "validation": _validation(page),
+        "contacts": [
+            {"name": contact.name, "role": contact.role, "organisation": contact.organisation}
+            for contact in page.public_contacts
+        ],
+        "first_published_at": _isoformat(page.first_published_at),
+        "last_published_at": _isoformat(page.last_published_at),
+    }
+
+
+def _practices():
+    return PracticePage.objects.live().public()
+
+
+def _list_url(request, query, sort, per_page, page):
+    """The absolute URL of another page of the same list (the cleaned parameters only)."""
+    pairs = [("q", query.text)] if query.text else []
+    for key in FACET_KEYS:
+        if key != TYPE_FACET:
+            pairs += [(key, value) for value in query.filters.get(key, [])]
+    if sort:
+        pairs.append(("sort", sort))
+    if per_page != DEFAULT_PER_PAGE:
+        pairs.append(("per_page", str(per_page)))
+    if page > 1:
+        pairs.append(("page", str(page)))
+    return request.build_absolute_uri(request.path + ("?" + urlencode(pairs) if pairs else ""))
+
+
+def _facets(results):
+    """The search's facets, without the type facet (the list holds practices only)."""
+    return [
+        {
+            "key": facet.key,
+            "label": str(facet.label),
+            "values": [
+                {
+                    "value": value.value,
+                    "label": str(value.label),
+                    "count": value.count,
+                    "selected": value.selected,
+                }
+                for value in facet.values
+            ],
+        }
+        for facet in results.facets
+        if facet.key != TYPE_FACET
+    ]
+
+
+@public_json_api
+def practice_list(request):
+    """The public search in JSON, practices only: the /search/ parameters plus per_page."""
+    per_page = _per_page(request.GET.get("per_page", DEFAULT_PER_PAGE))
+    query = SearchQuery.from_params(request.GET, per_page=per_page)
+    # Practices only, whatever the query string says: the type facet's value for them is
+    # the key they are registered for search under.
+    practice_type = practice_search_type().key
+    query.filters[TYPE_FACET] = [practice_type]
+    results = get_engine().search(query)
+    query = results.query  # the engine may have moved a page number past the end back
+    sort = request.GET.get("sort", "") if request.GET.get("sort", "") in SORTS else ""
+
+    ids = [hit.object_id for hit in results.hits if hit.type == practice_type]
+    pages = {}
+    if ids:
+        pages = {page.pk: page for page in _practices().filter(pk__in=ids).with_card_data()}
+    num_pages = results.num_pages
+    return _json(
+        {
+            "count": results.total,
+            "page": query.page,
+            "num_pages": num_pages,
+            "next": _list_url(request, query, sort, per_page, query.page + 1)
+            if query.page < num_pages
+            else None,
+            "previous": _list_url(request, query, sort, per_page, query.page - 1)
+            if query.page > 1
+            else None,
+            # In the engine's order; a page made private since it was indexed is left out.
+            "results": [practice_summary(pages[pk], request) for pk in ids if pk in pages],
+            "facets": _facets(results),
+        }
+    )
+
+
+@public_json_api
+def practice_detail(request, pk):
+    """One live, public practice's full record; drafts and private practices are not found."""
+    if pk > MAX_ID:
+        return not_found(request)
+    page = (
+        _practices()
+        .with_card_data()
+        .prefetch_related(
+            "partner_organisations",
+            Prefetch("outcomes", queryset=PracticeOutcome.objects.order_by("sort_order")),
+            Prefetch("links", queryset=PracticeLink.objects.order_by("sort_order")),
+            Prefetch(
+                "contacts",
+                queryset=PracticeContact.objects.filter(public=True).order_by("sort_order"),
+                to_attr="public_contacts",
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if page is None:
+        return not_found(request)
+    return _json(practice_record(page, request))
+
+
+@public_json_api
+def not_found(request, *args, **kwargs):
+    return _error(_("Not found."), 404)
