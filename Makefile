@@ -67,6 +67,14 @@ drop-test-databases: ## Drop throwaway PostgreSQL test databases a run left behi
 	-psql "$(PG_URL)/postgres" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'test_portal_ci_%'" \
 	  | while read -r db; do psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS \"$$db\" WITH (FORCE)"; done
 
+# The languages that have a catalogue in locale/ (add one with LANGS=xx make messages).
+LANGS ?= $(notdir $(wildcard locale/*))
+
+messages: install ## Update the catalogues in locale/ from the code, then compile them
+	$(PY) manage.py makemessages $(addprefix -l ,$(LANGS)) --no-obsolete \
+	  --ignore=.venv --ignore=bench --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
+
 bench-search: install ## Search benchmark (see docs/performance.md; long at 50,000)
 	$(PY) bench/search.py
 

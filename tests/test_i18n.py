@@ -1,0 +1,80 @@
+"""The portal speaks the partners' languages: every catalogue in locale/ is complete, keeps
+the placeholders, is compiled from its current .po, and the pages follow the visitor's choice."""
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdfr]|%[sdf]|\{\w*\}")
+
+
+def language(po_path):
+    return po_path.parent.parent.name
+
+
+def entries(po_path):
+    return [entry for entry in polib.pofile(str(po_path)) if not entry.obsolete]
+
+
+def test_there_are_catalogues_for_languages_the_portal_offers():
+    offered = {code for code, _name in settings.LANGUAGES}
+    assert CATALOGUES, "no catalogues in locale/"
+    assert {language(path) for path in CATALOGUES} <= offered
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=language)
+def test_catalogue_is_complete_and_keeps_placeholders(po_path):
+    catalogue = polib.pofile(str(po_path))
+    assert catalogue.untranslated_entries() == []
+    assert catalogue.fuzzy_entries() == []
+    for entry in entries(po_path):
+        wanted = sorted(PLACEHOLDER.findall(entry.msgid))
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            assert sorted(PLACEHOLDER.findall(text)) == wanted, entry.msgid
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=language)
+def test_compiled_catalogue_matches_the_po_file(po_path):
+    """`make messages` compiles the .mo next to the .po; a stale one would show old text."""
+    with translation.override(language(po_path)):
+        for entry in entries(po_path):
+            if entry.msgid_plural:
+                for n, form in ((1, 0), (2, 1)):
+                    if entry.msgctxt:
+                        got = translation.npgettext(
+                            entry.msgctxt, entry.msgid, entry.msgid_plural, n
+                        )
+                    else:
+                        got = translation.ngettext(entry.msgid, entry.msgid_plural, n)
+                    assert got == entry.msgstr_plural[form], entry.msgid
+            elif entry.msgctxt:
+                assert translation.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr
+            else:
+                assert translation.gettext(entry.msgid) == entry.msgstr, entry.msgid
+
+
+@pytest.mark.django_db
+def test_pages_follow_the_browser_language_and_the_switcher(client):
+    from tests.factories import make_site
+
+    make_site()
+    with translation.override("it"):
+        italian_heading = translation.gettext("Search good practices")
+    with translation.override("es"):
+        spanish_heading = translation.gettext("Search good practices")
+    assert italian_heading != "Search good practices" != spanish_heading
+
+    html = client.get("/search/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert '<html lang="it">' in html and italian_heading in html
+
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/search/"})
+    assert response.status_code == 302 and response["Location"] == "/search/"
+    html = client.get("/search/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert '<html lang="es">' in html and spanish_heading in html
