@@ -1,5 +1,7 @@
 """What the portal's search indexes for a learning event (contract: docs/search.md)."""
 
+import datetime
+
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -18,11 +20,44 @@ def findable_events():
     )
 
 
-def _dates(event):
-    start = formats.date_format(event.start_date, "j M Y")
-    if event.end_date and event.end_date != event.start_date:
-        return f"{start} – {formats.date_format(event.end_date, 'j M Y')}"
+def _dates(start_date, end_date):
+    start = formats.date_format(start_date, "j M Y")
+    if end_date and end_date != start_date:
+        return f"{start} – {formats.date_format(end_date, 'j M Y')}"
     return start
+
+
+def _kind_labels():
+    from .models.pages import KIND_SLUGS
+
+    return {slug: kind._meta.verbose_name for kind, slug in KIND_SLUGS.items()}
+
+
+def event_choice_labels():
+    from portal.models import FundingProgramme
+
+    from .models.mixins import EventStatus
+
+    return {"status": dict(EventStatus.choices), "programme": dict(FundingProgramme.choices)}
+
+
+def localise_event_display(display):
+    """A hit's display with its kind, status and dates in the current language."""
+    from .models.mixins import EventStatus
+
+    kind = _kind_labels().get(display.get("kind"))
+    if kind:
+        display["type_label"] = str(kind).capitalize()
+    statuses = dict(EventStatus.choices)
+    if display.get("status") in statuses:
+        display["status_label"] = str(statuses[display["status"]])
+    if display.get("start_date"):
+        end = display.get("end_date")
+        display["years"] = _dates(
+            datetime.date.fromisoformat(display["start_date"]),
+            datetime.date.fromisoformat(end) if end else None,
+        )
+    return display
 
 
 def event_document(event):
@@ -69,7 +104,11 @@ def event_document(event):
             "project": event.project.acronym if event.project_id else "",
             "status": event.status,
             "status_label": str(event.get_status_display()),
-            "years": _dates(event),
+            "years": _dates(event.start_date, event.end_date),
+            # Raw values, so that search/labels.py can word them in any language.
+            "kind": event.kind_slug,
+            "start_date": event.start_date.isoformat() if event.start_date else None,
+            "end_date": event.end_date.isoformat() if event.end_date else None,
         },
     )
 
@@ -83,4 +122,6 @@ def event_search_type():
         model=LearningEventPage,
         queryset=findable_events,
         to_document=event_document,
+        choice_labels=event_choice_labels,
+        localise=localise_event_display,
     )

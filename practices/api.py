@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from search.engines import get_engine
 from search.facets import FACET_KEYS
+from search.labels import localise
 from search.query import SORTS, SearchQuery
 
 from .models import (
@@ -203,7 +204,7 @@ def practice_list(request):
     # the key they are registered for search under.
     practice_type = practice_search_type().key
     query.filters[TYPE_FACET] = [practice_type]
-    results = get_engine().search(query)
+    results = localise(get_engine().search(query))
     query = results.query  # the engine may have moved a page number past the end back
     sort = request.GET.get("sort", "") if request.GET.get("sort", "") in SORTS else ""
 

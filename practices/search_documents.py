@@ -185,6 +185,28 @@ def _choice_labels_in(language):
     )
 
 
+def _years(start_year, end_year, ongoing):
+    return f"{start_year}–{end_year or ongoing}" if start_year else ""
+
+
+def practice_choice_labels():
+    from portal.models import FundingProgramme
+
+    from .models import PracticeStatus
+
+    return {"status": dict(PracticeStatus.choices), "programme": dict(FundingProgramme.choices)}
+
+
+def localise_practice_display(display):
+    """A hit's display with its type, status and "ongoing" in the current language."""
+    status_labels, _programmes, type_label, ongoing = _choice_labels()
+    display["type_label"] = type_label
+    display["status_label"] = status_labels.get(display.get("status"), display.get("status_label"))
+    if display.get("start_year"):
+        display["years"] = _years(display["start_year"], display.get("end_year"), ongoing)
+    return display
+
+
 def findable_practices_bulk():
     return PracticePage.objects.live().public().values(*DOCUMENT_FIELDS)
 
@@ -238,7 +260,7 @@ def _document(page, related, url):
         facets["project"] = [(page["project__slug"], page["project__acronym"])]
     if programme:
         facets["programme"] = [(programme, programme_label)]
-    years = f"{start_year}–{page['end_year'] or ongoing}" if start_year else ""
+    years = _years(start_year, page["end_year"], ongoing)
     return SearchDocument(
         type="practice",
         object_id=page["pk"],
@@ -260,6 +282,9 @@ def _document(page, related, url):
             "status_label": status_label,
             "budget_eur": budget,
             "years": years,
+            # Raw values, so that search/labels.py can word the years in any language.
+            "start_year": start_year,
+            "end_year": page["end_year"],
         },
     )
 
@@ -277,4 +302,6 @@ def practice_search_type():
         to_documents=practice_documents,
         compare_url_name="practices:compare",
         download_url_name="practices:download",
+        choice_labels=practice_choice_labels,
+        localise=localise_practice_display,
     )

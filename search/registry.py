@@ -61,6 +61,10 @@ class SearchType:
     - ``compare_url_name`` / ``download_url_name`` (optional): URL names of views that show
       chosen objects side by side (``?p=<id>&p=<id>``) and download what a search query
       string finds; the results page offers them.
+    - ``choice_labels`` / ``localise`` (optional): the index keeps labels in the language it
+      was built in. ``choice_labels()`` gives {facet key: {value: label}} for facet values
+      that come from code (statuses, programmes), and ``localise(display)`` returns a hit's
+      display dict with its code-made labels in the current language (search/labels.py).
     """
 
     key: str
@@ -73,6 +77,8 @@ class SearchType:
     to_documents: object = None
     compare_url_name: str = ""
     download_url_name: str = ""
+    choice_labels: object = None
+    localise: object = None
 
     def indexable(self, obj):
         if self.is_indexable is not None:

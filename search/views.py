@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .engines import get_engine
 from .facets import FACET_KEYS
+from .labels import localise
 from .query import PER_PAGE, SORTS, SearchQuery
 from .registry import search_types
 
@@ -61,7 +62,7 @@ def search(request):
     query = SearchQuery.from_params(
         request.GET, per_page=getattr(settings, "PORTAL_SEARCH_PAGE_SIZE", PER_PAGE)
     )
-    results = get_engine().search(query)
+    results = localise(get_engine().search(query))
     query = results.query  # the engine may have moved a page number past the end back
     # Keep the sort the visitor asked for in links only when it is not the default.
     sort = request.GET.get("sort", "") if request.GET.get("sort", "") in SORTS else ""

@@ -78,3 +78,57 @@ def test_pages_follow_the_browser_language_and_the_switcher(client):
     assert response.status_code == 302 and response["Location"] == "/search/"
     html = client.get("/search/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
     assert '<html lang="es">' in html and spanish_heading in html
+
+
+@pytest.mark.django_db
+def test_search_words_code_labels_in_the_visitors_language(client, practice_index):
+    """The index was built in English; types, statuses, ranges, "ongoing" and event kinds
+    and dates still follow the visitor's language."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import formats
+
+    from learning_events.models import PeerReviewWorkshopPage
+    from practices.models import PracticeStatus
+    from search.facets import BUDGET_BANDS
+    from tests.factories import make_practice
+    from tests.factories_events import make_workshop
+
+    make_practice(
+        practice_index,
+        title="Village caretakers",
+        status=PracticeStatus.PILOT,
+        start_year=2021,
+        budgets=[{"amount": Decimal(80_000), "currency": "EUR"}],
+    )
+    held = datetime.date(2027, 5, 4)
+    make_workshop(title="Village caretakers peer review", start_date=held, end_date=held)
+    with translation.override("it"):
+        expected = [
+            translation.gettext("Good practice"),
+            translation.gettext("Learning event"),
+            str(PracticeStatus.PILOT.label),
+            str(BUDGET_BANDS[0][1]),
+            "2021–" + translation.gettext("ongoing"),
+            str(PeerReviewWorkshopPage._meta.verbose_name).capitalize(),
+            formats.date_format(held, "j M Y"),
+        ]
+    with translation.override("en"):
+        english = [
+            "Good practice",
+            "Learning event",
+            "Pilot",
+            str(BUDGET_BANDS[0][1]),
+            "2021–ongoing",
+            "Peer-review workshop",
+            "4 May 2027",
+        ]
+    assert all(a != b for a, b in zip(expected, english, strict=True))
+
+    response = client.get("/search/", {"q": "village caretakers"}, HTTP_ACCEPT_LANGUAGE="it")
+    html = response.content.decode()
+    for text in expected:
+        assert text in html
+    for text in english:
+        assert not re.search(rf"\b{re.escape(text)}\b", html), text
