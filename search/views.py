@@ -39,14 +39,18 @@ def _toggled(filters, key, value):
     return changed
 
 
-def _tools(query, total):
-    """Compare forms and downloads the result types offer (see SearchType)."""
-    compare, downloads = [], []
+def _tools(query, results):
+    """Compare forms and downloads of the result types on this page (see SearchType)."""
+    type_facet = results.facet("type")
+    found = {value.value: value.count for value in type_facet.values} if type_facet else {}
     chosen_types = query.filters.get("type", [])
+    compare, downloads = [], []
     for key, search_type in search_types().items():
+        if not found.get(key) or (chosen_types and key not in chosen_types):
+            continue
         if search_type.compare_url_name:
             compare.append({"type": key, "url": reverse(search_type.compare_url_name)})
-        if search_type.download_url_name and total and (not chosen_types or key in chosen_types):
+        if search_type.download_url_name:
             downloads.append(
                 {
                     "label": _("Download these results as CSV (%(type)s)")
@@ -103,7 +107,7 @@ def search(request):
             if query.page < results.num_pages
             else None,
         }
-    compare, downloads = _tools(query, results.total)
+    compare, downloads = _tools(query, results)
     context = {
         "query": query,
         "compare_forms": compare,

@@ -121,9 +121,19 @@ def test_search_page_offers_compare_and_download(client, corpus):
     )
     assert checkbox in html
     assert f'href="{DOWNLOAD}?q=older+people&amp;country=IT&amp;sort=relevance"' in html
-    # Nothing to take away when nothing is found, and no practice download for events only.
-    assert DOWNLOAD not in client.get("/search/", {"q": "zzzz"}).content.decode()
-    assert DOWNLOAD not in client.get("/search/", {"type": "event"}).content.decode()
+    # Nothing to compare or take away when no practice is found or only events are asked for.
+    for params in [{"q": "zzzz"}, {"type": "event"}]:
+        html = client.get("/search/", params).content.decode()
+        assert DOWNLOAD not in html and COMPARE not in html
+
+
+def test_no_practice_tools_when_only_events_are_found(client, corpus):
+    from tests.factories_events import make_workshop
+
+    make_workshop(title="Peer review of the Zagreb kitchens")
+    html = client.get("/search/", {"q": "zagreb"}).content.decode()
+    assert "1 result" in html
+    assert DOWNLOAD not in html and COMPARE not in html and 'name="p"' not in html
 
 
 def test_practice_list_offers_compare(client, corpus):
