@@ -1,6 +1,8 @@
 import pytest
+from django.db import transaction
 
 from tests.factories import UserFactory, make_site
+from tests.factories_search import make_search_corpus
 
 
 @pytest.fixture
@@ -32,3 +34,19 @@ def admin_client(superuser):
     logged_in = Client()
     logged_in.force_login(superuser)
     return logged_in
+
+
+@pytest.fixture(scope="module")
+def shared_corpus(django_db_setup, django_db_blocker):
+    """The search corpus (tests/factories_search.py), built once per module inside a
+    transaction rolled back at the end; each test runs in a savepoint within it, so changes
+    made by a test are undone after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        corpus = make_search_corpus()
+        yield corpus
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def corpus(shared_corpus, db):
+    return shared_corpus

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,24 +23,11 @@ from tests.factories import (
     make_practice,
 )
 from tests.factories_events import make_study_visit
-from tests.factories_search import make_search_corpus, theme
+from tests.factories_search import theme
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/practices/"
-
-
-@pytest.fixture(scope="module")
-def shared_corpus(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        corpus = make_search_corpus()
-        yield corpus
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def corpus(shared_corpus, db):
-    return shared_corpus
 
 
 def detail_url(page):

@@ -6,33 +6,18 @@ import io
 import re
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from practices import views
 from practices.models import PracticePage
 from tests.factories import make_practice
-from tests.factories_search import make_search_corpus
 from tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
 
 COMPARE = "/practices/compare/"
 DOWNLOAD = "/practices/download/"
-
-
-@pytest.fixture(scope="module")
-def shared_corpus(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        corpus = make_search_corpus()
-        yield corpus
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def corpus(shared_corpus, db):
-    return shared_corpus
 
 
 def rows(response):

@@ -8,11 +8,9 @@ is set (skipped with that reason otherwise).
 import os
 
 import pytest
-from django.db import transaction
 
 from search.engines.embedded import EmbeddedEngine
 from search.query import SearchQuery
-from tests.factories_search import make_search_corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +39,6 @@ def engine(request):
     if request.param == "embedded":
         return EmbeddedEngine()
     return _elastic_engine()
-
-
-@pytest.fixture(scope="module")
-def shared_corpus(django_db_setup, django_db_blocker):
-    """Built once for the module inside a transaction rolled back at the end; each test runs
-    in a savepoint within it, so changes made by a test are undone after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        corpus = make_search_corpus()
-        yield corpus
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
