@@ -34,10 +34,16 @@ def test_catalogue_is_complete_and_keeps_placeholders(po_path):
     assert catalogue.untranslated_entries() == []
     assert catalogue.fuzzy_entries() == []
     for entry in entries(po_path):
-        wanted = sorted(PLACEHOLDER.findall(entry.msgid))
-        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-        for text in translations:
-            assert sorted(PLACEHOLDER.findall(text)) == wanted, entry.msgid
+        if entry.msgid_plural:
+            # Form 0 is the singular; every other form stands for the English plural.
+            pairs = [
+                (entry.msgid if form == 0 else entry.msgid_plural, text)
+                for form, text in entry.msgstr_plural.items()
+            ]
+        else:
+            pairs = [(entry.msgid, entry.msgstr)]
+        for source, text in pairs:
+            assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(source)), source
 
 
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=language)
