@@ -215,7 +215,13 @@ def _send_invitation(request, page, invitation):
         w for w in page.get_parent().get_children().live().specific() if hasattr(w, "deadline")
     ]
     links = "\n".join(
-        f"- {w.title} ({_('until')} {_deadline_text(w)}): {personal_url(w, invitation, request)}"
+        "- "
+        + _("%(worksheet)s (until %(deadline)s): %(url)s")
+        % {
+            "worksheet": w.title,
+            "deadline": _deadline_text(w),
+            "url": personal_url(w, invitation, request),
+        }
         for w in worksheets
     )
     body = _(

@@ -2,27 +2,12 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search.engines.embedded import EmbeddedEngine
-from tests.factories_search import make_search_corpus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def shared_corpus(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        corpus = make_search_corpus()
-        yield corpus
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def corpus(shared_corpus, db):
-    return shared_corpus
 
 
 def test_search_page_shows_hits_with_highlight_and_facets(client, corpus):
@@ -72,7 +57,7 @@ def test_no_hits_page_helps(client, corpus):
     assert "Did you mean" in html and "?q=caretakers&amp;country=DK" in html
     response = client.get("/search/", {"q": "caretakers", "country": "DK"})
     html = response.content.decode()
-    assert "without the country filter" in html and 'href="?q=caretakers"' in html
+    assert "without the Country filter" in html and 'href="?q=caretakers"' in html
 
 
 @pytest.mark.parametrize(

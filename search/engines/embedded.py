@@ -773,7 +773,7 @@ class EmbeddedEngine(SearchEngine):
                 results.relaxations.append(
                     {
                         "label": _("without the %(facet)s filter")
-                        % {"facet": str(facet.label).lower()},
+                        % {"facet": facet.label},
                         "text": query.text,
                         "filters": remaining,
                         "count": n,
