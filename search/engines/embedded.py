@@ -772,8 +772,7 @@ class EmbeddedEngine(SearchEngine):
                 facet = next(f for f in FACETS if f.key == key)
                 results.relaxations.append(
                     {
-                        "label": _("without the %(facet)s filter")
-                        % {"facet": facet.label},
+                        "label": _("without the %(facet)s filter") % {"facet": facet.label},
                         "text": query.text,
                         "filters": remaining,
                         "count": n,
