@@ -9,6 +9,8 @@ Each size gets a fresh database. Nothing here is run by the test suite.
 """
 
 import argparse
+import csv
+import io
 import os
 import random
 import re
@@ -480,6 +482,35 @@ def run(size, args):
         f"   worst p95: engine {worst_engine:.1f} ms, page {worst_page:.1f} ms "
         f"(times in ms; page = whole /search/ response through Django's test client)"
     )
+    takeaway(client, query_mix(rng), repeat)
+
+
+def takeaway(client, mix, repeat):
+    """The ways practices are taken away: the JSON API over the same query mix, a comparison
+    of four, and CSV downloads of whole result sets (up to 5,000 rows)."""
+    from practices.models import PracticePage
+
+    api = []
+    for _label, params in mix:
+        assert client.get("/api/v1/practices/", params).status_code == 200
+        api += timed(lambda p=params: client.get("/api/v1/practices/", p), repeat)
+    print(
+        f"   JSON API list, query mix: p50 {statistics.median(api):.1f} ms, "
+        f"p95 {percentile(api, 0.95):.1f} ms"
+    )
+    four = {"p": list(PracticePage.objects.order_by("?").values_list("pk", flat=True)[:4])}
+    compare = timed(lambda: client.get("/practices/compare/", four), repeat)
+    print(
+        f"   compare 4 practices: p50 {statistics.median(compare):.1f} ms, "
+        f"p95 {percentile(compare, 0.95):.1f} ms"
+    )
+    for label, params in mix:
+        if label not in ("common word", "word + 2 facets", "browse, 3 facets"):
+            continue
+        response = client.get("/practices/download/", params)
+        rows = len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) - 1
+        times = timed(lambda p=params: client.get("/practices/download/", p), 3, warm_up=False)
+        print(f"   CSV download, {label}: {rows:,} rows, median {statistics.median(times):.0f} ms")
 
 
 def main():

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from search.engines import get_engine
+from search.labels import localise
 from search.query import SearchQuery
 
 from .api import MAX_ID
@@ -14,6 +15,8 @@ from .validation import CRITERIA, Verdict
 
 # Side by side, more than four columns no longer fit a screen or a printed page.
 MAX_COMPARED = 4
+# Practices the compare page's own search box offers to add.
+CANDIDATES = 10
 # A download of search results stops after this many rows (docs/api.md says so).
 DOWNLOAD_LIMIT = 5000
 
@@ -60,18 +63,39 @@ def compare(request):
         )
     if request.GET.get("format") == "csv" and practices:
         return csv_response(request, practices, "practices-compared")
+    chosen = [("p", p.pk) for p in practices]
     for practice in practices:
-        others = [("p", other.pk) for other in practices if other is not practice]
-        practice.remove_url = "?" + urlencode(others)
+        practice.remove_url = "?" + urlencode([pair for pair in chosen if pair[1] != practice.pk])
+    find = SearchQuery(text=request.GET.get("find", ""))
     return TemplateResponse(
         request,
         "practices/compare.html",
         {
             "practices": practices,
             "max_compared": MAX_COMPARED,
-            "csv_url": "?" + urlencode([("p", p.pk) for p in practices] + [("format", "csv")]),
+            "room": len(practices) < MAX_COMPARED,
+            "find": find.text,
+            "found": _candidates(find, chosen)
+            if find.parsed and len(practices) < MAX_COMPARED
+            else None,
+            "csv_url": "?" + urlencode([*chosen, ("format", "csv")]),
         },
     )
+
+
+def _candidates(find, chosen):
+    """Practices matching the compare page's own search box, each with the URL that adds it."""
+    query = SearchQuery(find.text, {"type": ["practice"]}, per_page=CANDIDATES)
+    taken = {pk for _key, pk in chosen}
+    return [
+        {
+            "title": hit.title,
+            "display": hit.display,
+            "add_url": "?" + urlencode([*chosen, ("p", hit.object_id)]),
+        }
+        for hit in localise(get_engine().search(query)).hits
+        if hit.object_id not in taken
+    ]
 
 
 def download(request):

@@ -172,3 +172,27 @@ def test_a_practice_cannot_take_the_slug_of_the_compare_page(admin_client, corpu
     assert response.status_code == 200
     assert "is taken by a page of the portal" in response.content.decode()
     assert not PracticePage.objects.filter(slug="compare").exists()
+
+
+def test_the_compare_page_finds_and_adds_practices(client, corpus):
+    home, caretaker = corpus["home"], corpus["caretaker"]
+    # From a practice page, straight to a comparison that starts with it.
+    html = client.get(home.url).content.decode()
+    assert f'href="{COMPARE}?p={home.pk}"' in html
+
+    html = client.get(COMPARE, {"p": home.pk, "find": "older people"}).content.decode()
+    assert column_titles(html) == ["Help at Home"]
+    # The box keeps what was typed and the chosen practice, and offers the others found.
+    assert 'name="find" value="older people"' in html
+    assert f'<input type="hidden" name="p" value="{home.pk}">' in html
+    assert f'href="?p={home.pk}&amp;p={caretaker.pk}"' in html
+    assert f"p={home.pk}&amp;p={home.pk}" not in html  # not offered twice
+
+    html = client.get(COMPARE, {"p": [home.pk, caretaker.pk]}).content.decode()
+    assert column_titles(html) == ["Help at Home", "Social caretakers in public housing"]
+
+    nothing = client.get(COMPARE, {"find": "zzzz"}).content.decode()
+    assert "No other practice matches “zzzz”." in nothing
+    # A full comparison offers no box.
+    full = [corpus[key].pk for key in ["home", "randers", "caretaker", "youth"]]
+    assert 'name="find"' not in client.get(COMPARE, {"p": full}).content.decode()
