@@ -1,25 +1,42 @@
 """Practices taken away as a spreadsheet: the compare table's and the search results' CSV."""
 
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.exports import to_csv
 
-from .models import PracticePage
+from .models import PracticeBudget, PracticeOutcome, PracticePage, PracticeTheme
 
 # Rows per query when reading practices for a download: bounded memory, few queries.
 CHUNK = 500
 
 
 def exportable_practices():
-    """Live, public practices with everything a CSV row shows."""
+    """Live, public practices with everything a CSV row and the compare table show. Themes
+    come through their tag rows: the taggit manager's own prefetch builds a queryset per
+    practice, a third of a large download's time."""
+    from portal.models import Organisation, Region
+
     return (
         PracticePage.objects.live()
         .public()
-        .with_card_data()
-        .prefetch_related("partner_organisations", "outcomes")
+        .select_related("country", "lead_organisation", "project")
+        .prefetch_related(
+            Prefetch("regions", queryset=Region.objects.only("id", "name")),
+            "target_groups",
+            Prefetch("partner_organisations", queryset=Organisation.objects.only("id", "name")),
+            Prefetch("theme_items", queryset=PracticeTheme.objects.select_related("tag")),
+            Prefetch("budgets", queryset=PracticeBudget.objects.order_by("sort_order")),
+            Prefetch("outcomes", queryset=PracticeOutcome.objects.order_by("sort_order")),
+        )
     )
+
+
+def theme_names(practice):
+    """The practice's theme names, sorted, from the rows exportable_practices() fetched."""
+    return sorted(item.tag.name for item in practice.theme_items.all())
 
 
 def practices_in_order(ids):
@@ -66,7 +83,7 @@ def columns(request):
         (_("Partners"), lambda p: _names(p.partner_organisations.all())),
         (_("Cooperation project"), lambda p: p.project.acronym if p.project else ""),
         (_("Funding programme"), lambda p: p.get_funding_programme_display_any()),
-        (_("Themes"), lambda p: _names(p.themes.all())),
+        (_("Themes"), lambda p: "; ".join(theme_names(p))),
         (_("Target groups"), lambda p: _names(p.target_groups.all())),
         (_("Status"), lambda p: p.get_status_display()),
         (_("Timescale"), _years),

@@ -10,7 +10,7 @@ from search.labels import localise
 from search.query import SearchQuery
 
 from .api import MAX_ID
-from .exports import CHUNK, csv_response, practices_in_order
+from .exports import CHUNK, csv_response, practices_in_order, theme_names
 from .validation import CRITERIA, Verdict
 
 # Side by side, more than four columns no longer fit a screen or a printed page.
@@ -66,6 +66,7 @@ def compare(request):
     chosen = [("p", p.pk) for p in practices]
     for practice in practices:
         practice.remove_url = "?" + urlencode([pair for pair in chosen if pair[1] != practice.pk])
+        practice.theme_names = theme_names(practice)
     find = SearchQuery(text=request.GET.get("find", ""))
     return TemplateResponse(
         request,
