@@ -106,7 +106,7 @@ def download(request):
     engine = get_engine()
     ids, page = [], 1
     while len(ids) < DOWNLOAD_LIMIT:
-        query = SearchQuery(params.text, filters, params.sort, page, CHUNK)
+        query = SearchQuery(params.text, filters, params.sort, page, CHUNK, snippets=False)
         results = engine.search(query)
         ids += [hit.object_id for hit in results.hits if hit.type == "practice"]
         if page >= results.num_pages:

@@ -116,6 +116,9 @@ class SearchQuery:
     sort: str = ""
     page: int = 1
     per_page: int = PER_PAGE
+    # Highlighted titles and snippets cost the most per hit (ts_headline on PostgreSQL);
+    # callers that only need the hits (downloads) switch them off.
+    snippets: bool = True
 
     def __post_init__(self):
         self.text = CONTROL_RE.sub(" ", self.text or "")[:MAX_QUERY_LENGTH]
@@ -156,7 +159,9 @@ class SearchQuery:
         return (self.page - 1) * self.per_page
 
     def with_page(self, page):
-        return SearchQuery(self.text, dict(self.filters), self.sort, page, self.per_page)
+        return SearchQuery(
+            self.text, dict(self.filters), self.sort, page, self.per_page, self.snippets
+        )
 
 
 @dataclass

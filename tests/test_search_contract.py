@@ -121,6 +121,14 @@ def test_matched_words_are_highlighted_and_escaped(engine, corpus):
     assert "Milan&#x27;s" in hit.snippet_html or "Milan&#39;s" in hit.snippet_html
 
 
+def test_snippets_can_be_left_out(engine, corpus):
+    marked = engine.search(SearchQuery("older people", sort="budget"))
+    plain = engine.search(SearchQuery("older people", sort="budget", snippets=False))
+    assert titles(plain) == titles(marked) and plain.total == marked.total
+    assert "<mark>" in marked.hits[0].title_html + marked.hits[0].snippet_html
+    assert all("<mark>" not in h.title_html + h.snippet_html for h in plain.hits)
+
+
 @pytest.mark.parametrize(
     ("facet", "value", "expected"),
     [

@@ -318,6 +318,13 @@ def test_request_body_for_a_browse_with_two_ranges_a_theme_and_budget_sort():
     assert body(query) == BROWSE_WITH_RANGES
 
 
+def test_request_body_without_snippets_asks_for_no_highlighting():
+    query = SearchQuery('older "home care" -youth', {"country": ["IT"]}, "", 2, 20)
+    query.snippets = False
+    expected = {key: value for key, value in TEXT_WITH_COUNTRY.items() if key != "highlight"}
+    assert body(query) == expected
+
+
 def test_request_body_for_junk_is_safe():
     # Operators of the query syntax never reach Elasticsearch; unknown buckets match nothing.
     query = SearchQuery('title:care^2 | (older* ~ "unbalanced', {"budget": ["lots"]})

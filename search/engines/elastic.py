@@ -126,6 +126,8 @@ class PortalFacetedSearch(FacetedSearch):
         )
 
     def highlight(self, search):
+        if not self.portal_query.snippets:
+            return search
         return (
             search.highlight_options(pre_tags=[MARK_START], post_tags=[MARK_END], encoder="default")
             .highlight("title", number_of_fragments=0)

@@ -650,8 +650,10 @@ class EmbeddedEngine(SearchEngine):
                                 break
         return self._rows(ids)
 
-    def _hits(self, parsed, rows):
-        snippets = self._dialect().snippets(parsed, [row[0] for row in rows])
+    def _hits(self, parsed, rows, with_snippets=True):
+        snippets = (
+            self._dialect().snippets(parsed, [row[0] for row in rows]) if with_snippets else {}
+        )
         hits = []
         for pk, doc_type, object_id, title, url, display, summary, score in rows:
             if isinstance(display, str):
@@ -714,7 +716,7 @@ class EmbeddedEngine(SearchEngine):
                 rows = self._rows(ids)
             else:
                 rows = self._ordered(dialect, bitmaps, query, selected, total)
-            hits = self._hits(parsed, rows)
+            hits = self._hits(parsed, rows, query.snippets)
         results = SearchResults(
             query=query,
             hits=hits,
