@@ -170,7 +170,8 @@ def test_a_practice_cannot_take_the_slug_of_the_compare_page(admin_client, corpu
     )
     response = admin_client.post(add_url, data)
     assert response.status_code == 200
-    assert "is taken by a page of the portal" in response.content.decode()
+    html = response.content.decode()
+    assert "is taken by a page of the portal" in html and "Typed summary." in html
     assert not PracticePage.objects.filter(slug="compare").exists()
 
 
