@@ -15,3 +15,17 @@ def test_visitor_goes_from_index_to_a_practice(browser_page):  # noqa: F811
     # expect() retries until the new page is there; inner_text() could read the old one.
     expect(browser_page.locator("h1")).to_have_text("Help at Home")
     expect(browser_page.locator(".lead")).to_contain_text("Hourly home care")
+
+
+def test_visitor_switches_the_interface_to_italian(browser_page):  # noqa: F811
+    make_site()
+    browser_page.goto("/search/?q=care")
+    expect(browser_page.locator("h1")).to_have_text("Search good practices")
+    browser_page.get_by_label("Language").select_option("it")
+    browser_page.get_by_role("button", name="Change").click()
+    # Back on the same page, with the query kept, in Italian; and the choice sticks.
+    expect(browser_page.locator("h1")).to_have_text("Cerca buone pratiche")
+    expect(browser_page.locator("#search-q")).to_have_value("care")
+    browser_page.goto("/practices/")
+    expect(browser_page.locator("html")).to_have_attribute("lang", "it")
+    expect(browser_page.get_by_role("link", name="Cerca e filtra")).to_be_visible()
