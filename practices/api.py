@@ -20,13 +20,8 @@ from search.facets import FACET_KEYS
 from search.labels import localise
 from search.query import SORTS, SearchQuery
 
-from .models import (
-    NARRATIVE_SECTIONS,
-    PracticeContact,
-    PracticeLink,
-    PracticeOutcome,
-    PracticePage,
-)
+from .exports import exportable_practices, listed_practices, theme_names
+from .models import NARRATIVE_SECTIONS, PracticeContact, PracticeLink
 from .search_documents import practice_search_type
 
 DEFAULT_PER_PAGE = 20
@@ -91,7 +86,7 @@ def practice_summary(page, request):
         "start_year": page.start_year,
         "end_year": page.end_year,
         "budget_eur": float(page.budget_eur) if page.budget_eur is not None else None,
-        "themes": _names(page.themes.all()),
+        "themes": theme_names(page),
         "target_groups": _names(page.target_groups.all()),
         "project": page.project.name if page.project_id else None,
         "detail": request.build_absolute_uri(
@@ -155,10 +150,6 @@ def practice_record(page, request):
     }
 
 
-def _practices():
-    return PracticePage.objects.live().public()
-
-
 def _list_url(request, query, sort, per_page, page):
     """The absolute URL of another page of the same list (the cleaned parameters only)."""
     pairs = [("q", query.text)] if query.text else []
@@ -211,7 +202,7 @@ def practice_list(request):
     ids = [hit.object_id for hit in results.hits if hit.type == practice_type]
     pages = {}
     if ids:
-        pages = {page.pk: page for page in _practices().filter(pk__in=ids).with_card_data()}
+        pages = {page.pk: page for page in listed_practices().filter(pk__in=ids)}
     num_pages = results.num_pages
     return _json(
         {
@@ -237,11 +228,8 @@ def practice_detail(request, pk):
     if pk > MAX_ID:
         return not_found(request)
     page = (
-        _practices()
-        .with_card_data()
+        exportable_practices()
         .prefetch_related(
-            "partner_organisations",
-            Prefetch("outcomes", queryset=PracticeOutcome.objects.order_by("sort_order")),
             Prefetch("links", queryset=PracticeLink.objects.order_by("sort_order")),
             Prefetch(
                 "contacts",

@@ -13,11 +13,11 @@ from .models import PracticeBudget, PracticeOutcome, PracticePage, PracticeTheme
 CHUNK = 500
 
 
-def exportable_practices():
-    """Live, public practices with everything a CSV row and the compare table show. Themes
+def listed_practices():
+    """Live, public practices with what a list entry shows (the JSON API's list). Themes
     come through their tag rows: the taggit manager's own prefetch builds a queryset per
     practice, a third of a large download's time."""
-    from portal.models import Organisation, Region
+    from portal.models import Region
 
     return (
         PracticePage.objects.live()
@@ -26,16 +26,24 @@ def exportable_practices():
         .prefetch_related(
             Prefetch("regions", queryset=Region.objects.only("id", "name")),
             "target_groups",
-            Prefetch("partner_organisations", queryset=Organisation.objects.only("id", "name")),
             Prefetch("theme_items", queryset=PracticeTheme.objects.select_related("tag")),
             Prefetch("budgets", queryset=PracticeBudget.objects.order_by("sort_order")),
-            Prefetch("outcomes", queryset=PracticeOutcome.objects.order_by("sort_order")),
         )
     )
 
 
+def exportable_practices():
+    """Live, public practices with everything a CSV row and the compare table show."""
+    from portal.models import Organisation
+
+    return listed_practices().prefetch_related(
+        Prefetch("partner_organisations", queryset=Organisation.objects.only("id", "name")),
+        Prefetch("outcomes", queryset=PracticeOutcome.objects.order_by("sort_order")),
+    )
+
+
 def theme_names(practice):
-    """The practice's theme names, sorted, from the rows exportable_practices() fetched."""
+    """The practice's theme names, sorted, from the rows listed_practices() fetched."""
     return sorted(item.tag.name for item in practice.theme_items.all())
 
 
