@@ -43,12 +43,10 @@ def event_choice_labels():
 
 def localise_event_display(display):
     """A hit's display with its kind, status and dates in the current language."""
-    from .models.mixins import EventStatus
-
     kind = _kind_labels().get(display.get("kind"))
     if kind:
         display["type_label"] = str(kind).capitalize()
-    statuses = dict(EventStatus.choices)
+    statuses = event_choice_labels()["status"]
     if display.get("status") in statuses:
         display["status_label"] = str(statuses[display["status"]])
     if display.get("start_date"):

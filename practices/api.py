@@ -15,21 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from search.engines import get_engine
+from search.engines import search
 from search.facets import FACET_KEYS
-from search.labels import localise
 from search.query import SORTS, SearchQuery
 
-from .exports import exportable_practices, listed_practices, theme_names
-from .models import NARRATIVE_SECTIONS, PracticeContact, PracticeLink
+from .exports import exportable_practices, listed_practices, sorted_names, theme_names
+from .models import MAX_ID, NARRATIVE_SECTIONS, PracticeContact, PracticeLink
 from .search_documents import practice_search_type
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 TYPE_FACET = "type"
 SAFE_METHODS = ("GET", "HEAD")
-# Larger ids cannot be in the database (SQLite would refuse to compare with them).
-MAX_ID = 2**63 - 1
 
 
 def _json(data, status=200):
@@ -68,10 +65,6 @@ def _per_page(value):
     return min(max(number, 1), MAX_PER_PAGE)
 
 
-def _names(items):
-    return sorted(item.name for item in items)
-
-
 def practice_summary(page, request):
     """The fields of a practice shown in the list (and at the top of its full record)."""
     return {
@@ -80,14 +73,14 @@ def practice_summary(page, request):
         "url": page.get_full_url(request),
         "summary": page.summary,
         "country": {"code": page.country.code, "name": page.country.name},
-        "regions": _names(page.regions.all()),
+        "regions": sorted_names(page.regions.all()),
         "lead_organisation": page.lead_organisation.name,
         "status": page.status,
         "start_year": page.start_year,
         "end_year": page.end_year,
         "budget_eur": float(page.budget_eur) if page.budget_eur is not None else None,
         "themes": theme_names(page),
-        "target_groups": _names(page.target_groups.all()),
+        "target_groups": sorted_names(page.target_groups.all()),
         "project": page.project.name if page.project_id else None,
         "detail": request.build_absolute_uri(
             reverse("practices_api:practice_detail", args=[page.pk])
@@ -132,7 +125,7 @@ def practice_record(page, request):
             }
             for outcome in page.outcomes.all()
         ],
-        "partner_organisations": _names(page.partner_organisations.all()),
+        "partner_organisations": sorted_names(page.partner_organisations.all()),
         "links": [{"title": link.title, "url": link.url} for link in page.links.all()],
         "funding_programme": {
             "code": programme,
@@ -195,7 +188,7 @@ def practice_list(request):
     # the key they are registered for search under.
     practice_type = practice_search_type().key
     query.filters[TYPE_FACET] = [practice_type]
-    results = localise(get_engine().search(query))
+    results = search(query)
     query = results.query  # the engine may have moved a page number past the end back
     sort = request.GET.get("sort", "") if request.GET.get("sort", "") in SORTS else ""
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from portal.exports import to_csv
 
-from .models import PracticeBudget, PracticeOutcome, PracticePage, PracticeTheme
+from .models import PracticeBudget, PracticeOutcome, PracticePage, PracticeTheme, timescale
 
 # Rows per query when reading practices for a download: bounded memory, few queries.
 CHUNK = 500
@@ -56,14 +56,16 @@ def practices_in_order(ids):
         yield from (by_id[pk] for pk in chunk if pk in by_id)
 
 
+def sorted_names(items):
+    return sorted(item.name for item in items)
+
+
 def _names(items):
-    return "; ".join(sorted(item.name for item in items))
+    return "; ".join(sorted_names(items))
 
 
 def _years(practice):
-    if not practice.start_year:
-        return ""
-    return f"{practice.start_year}–{practice.end_year or _('ongoing')}"
+    return timescale(practice.start_year, practice.end_year, _("ongoing"))
 
 
 def _outcomes(practice):

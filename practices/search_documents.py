@@ -7,7 +7,7 @@ from operator import itemgetter
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import NARRATIVE_SECTIONS, PracticePage
+from .models import NARRATIVE_SECTIONS, PracticePage, timescale
 
 MARKDOWN_NOISE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_#>`|]+")
 # The same substitution for text without "[" (no link can match there), without a Python
@@ -185,16 +185,9 @@ def _choice_labels_in(language):
     )
 
 
-def _years(start_year, end_year, ongoing):
-    return f"{start_year}–{end_year or ongoing}" if start_year else ""
-
-
 def practice_choice_labels():
-    from portal.models import FundingProgramme
-
-    from .models import PracticeStatus
-
-    return {"status": dict(PracticeStatus.choices), "programme": dict(FundingProgramme.choices)}
+    status_labels, programme_labels, _type_label, _ongoing = _choice_labels()
+    return {"status": status_labels, "programme": programme_labels}
 
 
 def localise_practice_display(display):
@@ -203,7 +196,7 @@ def localise_practice_display(display):
     display["type_label"] = type_label
     display["status_label"] = status_labels.get(display.get("status"), display.get("status_label"))
     if display.get("start_year"):
-        display["years"] = _years(display["start_year"], display.get("end_year"), ongoing)
+        display["years"] = timescale(display["start_year"], display.get("end_year"), ongoing)
     return display
 
 
@@ -260,7 +253,7 @@ def _document(page, related, url):
         facets["project"] = [(page["project__slug"], page["project__acronym"])]
     if programme:
         facets["programme"] = [(programme, programme_label)]
-    years = _years(start_year, page["end_year"], ongoing)
+    years = timescale(start_year, page["end_year"], ongoing)
     return SearchDocument(
         type="practice",
         object_id=page["pk"],

@@ -5,12 +5,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from search.engines import get_engine
-from search.labels import localise
+from search.engines import search
 from search.query import SearchQuery
 
-from .api import MAX_ID
 from .exports import CHUNK, csv_response, practices_in_order, theme_names
+from .models import MAX_ID
 from .validation import CRITERIA, Verdict
 
 # Side by side, more than four columns no longer fit a screen or a printed page.
@@ -68,17 +67,16 @@ def compare(request):
         practice.remove_url = "?" + urlencode([pair for pair in chosen if pair[1] != practice.pk])
         practice.theme_names = theme_names(practice)
     find = SearchQuery(text=request.GET.get("find", ""))
+    room = len(practices) < MAX_COMPARED
     return TemplateResponse(
         request,
         "practices/compare.html",
         {
             "practices": practices,
             "max_compared": MAX_COMPARED,
-            "room": len(practices) < MAX_COMPARED,
+            "room": room,
             "find": find.text,
-            "found": _candidates(find, chosen)
-            if find.parsed and len(practices) < MAX_COMPARED
-            else None,
+            "found": _candidates(find, chosen) if find.parsed and room else None,
             "csv_url": "?" + urlencode([*chosen, ("format", "csv")]),
         },
     )
@@ -86,7 +84,7 @@ def compare(request):
 
 def _candidates(find, chosen):
     """Practices matching the compare page's own search box, each with the URL that adds it."""
-    query = SearchQuery(find.text, {"type": ["practice"]}, per_page=CANDIDATES)
+    query = SearchQuery(find.text, {"type": ["practice"]}, per_page=CANDIDATES, snippets=False)
     taken = {pk for _key, pk in chosen}
     return [
         {
@@ -94,7 +92,7 @@ def _candidates(find, chosen):
             "display": hit.display,
             "add_url": "?" + urlencode([*chosen, ("p", hit.object_id)]),
         }
-        for hit in localise(get_engine().search(query)).hits
+        for hit in search(query).hits
         if hit.object_id not in taken
     ]
 
@@ -103,11 +101,10 @@ def download(request):
     """The practices the search page finds for the same query string, as CSV."""
     params = SearchQuery.from_params(request.GET)
     filters = {**params.filters, "type": ["practice"]}
-    engine = get_engine()
     ids, page = [], 1
     while len(ids) < DOWNLOAD_LIMIT:
         query = SearchQuery(params.text, filters, params.sort, page, CHUNK, snippets=False)
-        results = engine.search(query)
+        results = search(query)
         ids += [hit.object_id for hit in results.hits if hit.type == "practice"]
         if page >= results.num_pages:
             break

@@ -6,6 +6,7 @@ is dropped, numbers are clamped), so the view can always answer.
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _
 
@@ -162,6 +163,19 @@ class SearchQuery:
         return SearchQuery(
             self.text, dict(self.filters), self.sort, page, self.per_page, self.snippets
         )
+
+
+def query_string(text="", filters=None, sort="", page=None):
+    """``?q=…&<facet>=…&sort=…&page=…`` for a search page, facets in display order; the
+    defaults (no words, no sort, page 1) are left out."""
+    pairs = [("q", text)] if text else []
+    for key in FACET_KEYS:
+        pairs += [(key, value) for value in (filters or {}).get(key, [])]
+    if sort:
+        pairs.append(("sort", sort))
+    if page and page > 1:
+        pairs.append(("page", str(page)))
+    return "?" + urlencode(pairs)
 
 
 @dataclass

@@ -1,30 +1,15 @@
 """/search/: the public faceted search. Everything the page shows is in its URL."""
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .engines import get_engine
-from .facets import FACET_KEYS
-from .labels import localise
-from .query import PER_PAGE, SORTS, SearchQuery
+from .engines import search as run_search
+from .query import PER_PAGE, SORTS, SearchQuery, query_string
 from .registry import search_types
 
 FACETS_SHOWN = 8
-
-
-def _url(text="", filters=None, sort="", page=None):
-    pairs = [("q", text)] if text else []
-    for key in FACET_KEYS:
-        pairs += [(key, value) for value in (filters or {}).get(key, [])]
-    if sort:
-        pairs.append(("sort", sort))
-    if page and page > 1:
-        pairs.append(("page", str(page)))
-    return "?" + urlencode(pairs)
 
 
 def _toggled(filters, key, value):
@@ -56,7 +41,7 @@ def _tools(query, results):
                     "label": _("Download these results as CSV (%(type)s)")
                     % {"type": search_type.label},
                     "url": reverse(search_type.download_url_name)
-                    + _url(query.text, query.filters, query.sort),
+                    + query_string(query.text, query.filters, query.sort),
                 }
             )
     return compare, downloads
@@ -66,7 +51,7 @@ def search(request):
     query = SearchQuery.from_params(
         request.GET, per_page=getattr(settings, "PORTAL_SEARCH_PAGE_SIZE", PER_PAGE)
     )
-    results = localise(get_engine().search(query))
+    results = run_search(query)
     query = results.query  # the engine may have moved a page number past the end back
     # Keep the sort the visitor asked for in links only when it is not the default.
     sort = request.GET.get("sort", "") if request.GET.get("sort", "") in SORTS else ""
@@ -81,7 +66,9 @@ def search(request):
                 "label": value.label,
                 "count": value.count,
                 "selected": value.selected,
-                "url": _url(query.text, _toggled(query.filters, facet.key, value.value), sort),
+                "url": query_string(
+                    query.text, _toggled(query.filters, facet.key, value.value), sort
+                ),
             }
             values.append(item)
             if value.selected:
@@ -100,10 +87,10 @@ def search(request):
         pages = {
             "number": query.page,
             "count": results.num_pages,
-            "previous": _url(query.text, query.filters, sort, query.page - 1)
+            "previous": query_string(query.text, query.filters, sort, query.page - 1)
             if query.page > 1
             else None,
-            "next": _url(query.text, query.filters, sort, query.page + 1)
+            "next": query_string(query.text, query.filters, sort, query.page + 1)
             if query.page < results.num_pages
             else None,
         }
@@ -117,8 +104,8 @@ def search(request):
         "hits": results.hits,
         "facets": facets,
         "selected": selected,
-        "clear_url": _url(query.text) if query.filters else None,
-        "clear_query_url": _url("", query.filters, sort) if query.text else None,
+        "clear_url": query_string(query.text) if query.filters else None,
+        "clear_query_url": query_string("", query.filters, sort) if query.text else None,
         "sorts": [
             {"value": key, "label": label, "selected": key == query.sort}
             for key, label in SORTS.items()
@@ -128,13 +115,14 @@ def search(request):
         "pages": pages,
         "first_rank": query.offset + 1,
         "suggestions": [
-            {"text": text, "url": _url(text, query.filters, sort)} for text in results.suggestions
+            {"text": text, "url": query_string(text, query.filters, sort)}
+            for text in results.suggestions
         ],
         "relaxations": [
             {
                 "label": item["label"],
                 "count": item["count"],
-                "url": _url(item["text"], item["filters"], sort),
+                "url": query_string(item["text"], item["filters"], sort),
             }
             for item in results.relaxations
         ],

@@ -62,5 +62,13 @@ def get_engine():
     return _engine(settings.PORTAL_SEARCH_ENGINE)
 
 
+def search(query):
+    """What views call: the configured engine's results, with the labels the code defines
+    worded in the current language (search/labels.py)."""
+    from search.labels import localise
+
+    return localise(get_engine().search(query))
+
+
 def reset_engine_cache():
     _engine.cache_clear()
