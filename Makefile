@@ -60,11 +60,13 @@ pytest: install ## Run the test suite on SQLite
 test: check lint demo-check pytest ## Every check: system check, migrations, ruff, demo content, pytest
 
 test-postgres: install ## Run the test suite on the local PostgreSQL server (throwaway database)
-	DATABASE_URL=$(PG_URL)/$(PG_DB) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
-	status=$$?; $(MAKE) --no-print-directory drop-test-databases; exit $$status
+	db="$(PG_DB)"; DATABASE_URL=$(PG_URL)/$$db $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
+	status=$$?; $(MAKE) --no-print-directory drop-test-databases PG_DB_PREFIX="test_$$db"; exit $$status
 
+# Only this run's databases by default from test-postgres, so parallel runs leave each other be.
+PG_DB_PREFIX ?= test_portal_ci_
 drop-test-databases: ## Drop throwaway PostgreSQL test databases a run left behind
-	-psql "$(PG_URL)/postgres" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'test_portal_ci_%'" \
+	-psql "$(PG_URL)/postgres" -Atc "SELECT datname FROM pg_database WHERE datname LIKE '$(PG_DB_PREFIX)%'" \
 	  | while read -r db; do psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS \"$$db\" WITH (FORCE)"; done
 
 # The languages that have a catalogue in locale/ (add one with LANGS=xx make messages).
