@@ -5,6 +5,16 @@ from tests.factories import UserFactory, make_site
 from tests.factories_search import make_search_corpus
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Nothing cached by one test (rate-limit counters, rendered pages) leaks into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def site_pages(db):
     """(home, practice index) of a fresh default site."""

@@ -177,5 +177,20 @@ LOGGING = {
     },
 }
 
+# One cache shared by every worker process with no service to run: files on local disk by
+# default; CACHE_URL=redis://host:6379/0 for Redis when the portal runs on several machines.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache" / "django")),
+        }
+    }
+
 PORTAL_PAGE_SIZE = 12
 TAGGIT_CASE_INSENSITIVE = True

@@ -13,3 +13,5 @@ LOGGING["root"]["level"] = "ERROR"  # noqa: F405
 # Persistent connections from the live-server thread would keep PostgreSQL from dropping the
 # throwaway test database at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Each test process gets its own memory cache, emptied between tests (tests/conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
