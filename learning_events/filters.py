@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import CooperationProject, Country
+from portal.visibility import public_pages
 
 from .models import KIND_SLUGS, LearningEventPage
 
@@ -69,7 +70,7 @@ class EventFilterForm(forms.Form):
 
 
 def published_events(index=None):
-    events = LearningEventPage.objects.live().public()
+    events = public_pages(LearningEventPage.objects)
     if index is not None:
         events = events.descendant_of(index)
     return events

@@ -12,11 +12,9 @@ KIND_TEXT_FIELDS = ("topic", "policy_challenge", "policy_instrument", "what_was_
 
 
 def findable_events():
-    return (
-        LearningEventPage.objects.live()
-        .public()
-        .with_card_data()
-        .prefetch_related("participating_organisations", "participating_regions", "agenda_sessions")
+    """Events with what their documents need; search/ keeps the public ones."""
+    return LearningEventPage.objects.with_card_data().prefetch_related(
+        "participating_organisations", "participating_regions", "agenda_sessions"
     )
 
 

@@ -8,6 +8,8 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.visibility import public_pages
+
 from .models import Invitation, PeerReviewWorksheetPage
 from .permissions import can_manage, can_read_answers
 
@@ -91,7 +93,7 @@ def load_demo_peer_review(home):
 def event_worksheets(event, request, context):
     """The worksheets of a peer-review workshop on its page, with the way in for each visitor:
     organisers and the host see the results, invited account holders their form."""
-    worksheets = list(PeerReviewWorksheetPage.objects.child_of(event).live().public())
+    worksheets = list(public_pages(PeerReviewWorksheetPage.objects.child_of(event)))
     if not worksheets:
         return
     user = request.user if request is not None else None

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.exports import to_csv
+from portal.visibility import public_pages
 
 from .models import PracticeBudget, PracticeOutcome, PracticePage, PracticeTheme, timescale
 
@@ -20,8 +21,7 @@ def listed_practices():
     from portal.models import Region
 
     return (
-        PracticePage.objects.live()
-        .public()
+        public_pages(PracticePage.objects)
         .select_related("country", "lead_organisation", "project")
         .prefetch_related(
             Prefetch("regions", queryset=Region.objects.only("id", "name")),

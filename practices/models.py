@@ -28,6 +28,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from portal.models import FundingProgramme, Theme
 from portal.pagination import paginate
+from portal.visibility import public_pages
 
 from .permissions import PracticePageForm
 
@@ -77,8 +78,7 @@ class PracticeIndexPage(Page):
 
     def get_practices(self):
         return (
-            PracticePage.objects.live()
-            .public()
+            public_pages(PracticePage.objects)
             .descendant_of(self)
             .order_by("-first_published_at", "title")
             .with_card_data()

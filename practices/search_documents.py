@@ -28,12 +28,8 @@ def _plain(markdown_text):
 
 
 def findable_practices():
-    return (
-        PracticePage.objects.live()
-        .public()
-        .with_card_data()
-        .prefetch_related("partner_organisations")
-    )
+    """Practices with what their documents need; search/ keeps the public ones."""
+    return PracticePage.objects.with_card_data().prefetch_related("partner_organisations")
 
 
 # What a practice's document is made of, read as plain values for a rebuild (instantiating
@@ -201,7 +197,8 @@ def localise_practice_display(display):
 
 
 def findable_practices_bulk():
-    return PracticePage.objects.live().public().values(*DOCUMENT_FIELDS)
+    """Practices as the rows practice_documents() reads; search/ keeps the public ones."""
+    return PracticePage.objects.values(*DOCUMENT_FIELDS)
 
 
 def practice_document(page):

@@ -3,13 +3,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from portal.visibility import public_pages
+
 from .models import PracticePage
 
 HOME_NEWEST = 6
 
 
 def _published():
-    return PracticePage.objects.live().public()
+    return public_pages(PracticePage.objects)
 
 
 @hooks.register("portal_home_context")

@@ -46,18 +46,21 @@ def update_objects(model, pks):
     if search_type is None:
         return
     pks = list(pks)
-    found = {obj.pk: obj for obj in search_type.queryset().filter(pk__in=pks)}
+    found = {obj.pk: obj for obj in search_type.findable().filter(pk__in=pks)}
     documents = [
         search_type.to_document(obj) for obj in found.values() if search_type.indexable(obj)
     ]
-    gone = [pk for pk in pks if pk not in {d.object_id for d in documents}]
+    kept = {d.object_id for d in documents}
+    gone = [pk for pk in pks if pk not in kept]
     embedded, external = _engines()
     embedded.index_documents(documents)
     embedded.remove_documents(search_type.key, gone)
     if external is not None:
         description = f"{search_type.key} {pks}"
-        _external(external.index_documents, description, documents)
-        _external(external.remove_documents, description, search_type.key, gone)
+        if documents:
+            _external(external.index_documents, description, documents)
+        if gone:
+            _external(external.remove_documents, description, search_type.key, gone)
 
 
 def remove_objects(model, pks):

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from wagtail import hooks
+from wagtail.models import Page
+
+from portal.visibility import public_pages
 
 
 @dataclass
@@ -51,8 +54,10 @@ class SearchType:
     - ``key``: short stable name ("practice"), the value of the type facet.
     - ``label``: shown in the type facet.
     - ``model``: the Django model; saves and deletes of it are tracked by the index.
-    - ``queryset``: callable returning every object that should be findable (live, public),
-      fetched with what ``to_document`` needs (select/prefetch_related).
+    - ``queryset``: callable returning the objects to index, fetched with what
+      ``to_document`` needs (select/prefetch_related). For pages, search/ keeps only the
+      public ones (``portal.visibility.public_pages``: live, no view restriction on the page
+      or an ancestor) through ``findable()``; a type need not filter them itself.
     - ``to_document``: callable turning one object into a SearchDocument.
     - ``is_indexable``: callable deciding whether one object belongs in the index now.
     - ``bulk_queryset`` / ``to_documents`` (optional, for rebuilds of large indexes): a lighter
@@ -85,6 +90,13 @@ class SearchType:
             return self.is_indexable(obj)
         return True
 
+    def findable(self, bulk=False):
+        """What the index may hold: the type's queryset (or its bulk one), public pages only."""
+        queryset = self.bulk_queryset() if bulk else self.queryset()
+        if issubclass(self.model, Page):
+            queryset = public_pages(queryset)
+        return queryset
+
 
 def search_types():
     """Every registered SearchType, keyed by ``key``."""
@@ -105,13 +117,13 @@ def search_type_for_model(model):
 def iter_documents(batch_size=500):
     """(SearchType, total, generator of SearchDocument) for each registered type."""
     for search_type in search_types().values():
-        queryset = search_type.queryset()
+        queryset = search_type.findable()
         yield search_type, queryset.count(), _documents(search_type, batch_size)
 
 
 def _documents(search_type, batch_size):
     bulk = search_type.to_documents is not None
-    queryset = search_type.bulk_queryset() if bulk else search_type.queryset()
+    queryset = search_type.findable(bulk=bulk)
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         first, last = ids[start], ids[min(start + batch_size, len(ids)) - 1]

@@ -9,10 +9,9 @@ import pytest
 from portal.models import FundingProgramme
 from practices.models import PracticeStatus
 from practices.search_documents import (
-    findable_practices,
-    findable_practices_bulk,
     practice_document,
     practice_documents,
+    practice_search_type,
 )
 from search.engines.embedded import EmbeddedEngine
 from search.models import FacetLabel, IndexedDocument, IndexedFacetValue, VocabularyWord
@@ -60,8 +59,9 @@ def practices():
 
 
 def test_bulk_documents_equal_page_documents(practices):
-    by_page = {p.pk: asdict(practice_document(p)) for p in findable_practices()}
-    by_rows = {d.object_id: asdict(d) for d in practice_documents(findable_practices_bulk())}
+    search_type = practice_search_type()
+    by_page = {p.pk: asdict(practice_document(p)) for p in search_type.findable()}
+    by_rows = {d.object_id: asdict(d) for d in practice_documents(search_type.findable(bulk=True))}
     assert len(by_page) == 7
     assert by_rows == by_page
     markdown = by_rows[practices["markdown"].pk]
