@@ -197,8 +197,9 @@ def practice_list(request):
     if ids:
         pages = {page.pk: page for page in listed_practices().filter(pk__in=ids)}
     num_pages = results.num_pages
-    return _json(
+    response = _json(
         {
+            "engine": results.engine,
             "count": results.total,
             "page": query.page,
             "num_pages": num_pages,
@@ -213,6 +214,8 @@ def practice_list(request):
             "facets": _facets(results),
         }
     )
+    response["X-Search-Engine"] = results.engine
+    return response
 
 
 @public_json_api

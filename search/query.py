@@ -218,6 +218,8 @@ class SearchResults:
     facets: list[FacetResult]
     # Set when the configured engine failed and another one answered.
     notice: str = ""
+    # The name of the engine that answered ("embedded", "elasticsearch").
+    engine: str = ""
     # Filled only when nothing matched: spelling suggestions and what dropping a word or a
     # facet's selection would give: [{"label", "text", "filters", "count"}].
     suggestions: list = field(default_factory=list)

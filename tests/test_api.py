@@ -204,7 +204,9 @@ def test_junk_parameters_never_error(client, corpus, params):
     response = client.get(LIST, params)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
+    assert response.json()["engine"] == response["X-Search-Engine"] == "embedded"
     assert set(response.json()) == {
+        "engine",
         "count",
         "page",
         "num_pages",

@@ -492,7 +492,7 @@ def test_unreachable_elasticsearch_falls_back_to_the_embedded_index(client, capl
         "Social caretakers in public housing"
     ]
     assert "basic search" in response.content.decode()
-    assert any("Elasticsearch search failed" in r.getMessage() for r in caplog.records)
+    assert any("Elasticsearch failed" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.django_db
@@ -532,7 +532,9 @@ def test_rebuild_sends_every_document_to_a_new_index_then_moves_the_alias(monkey
     corpus = make_search_corpus()
     engine = ElasticsearchEngine(url=UNREACHABLE, index="portal")
     engine.client = MagicMock()
-    engine.client.indices.get_alias.return_value = {"portal-old": {"aliases": {"portal": {}}}}
+    # A rebuild's requests may wait longer than a search's.
+    client = engine.client.options.return_value
+    client.indices.get_alias.return_value = {"portal-old": {"aliases": {"portal": {}}}}
     sent = []
 
     def bulk(client, actions, **options):
@@ -550,12 +552,13 @@ def test_rebuild_sends_every_document_to_a_new_index_then_moves_the_alias(monkey
     )
     (new,) = {action["_index"] for action in sent}
     assert new.startswith("portal-") and new != "portal-old"
-    engine.client.indices.create.assert_called_once()
-    assert engine.client.indices.create.call_args.kwargs["index"] == new
-    engine.client.indices.update_aliases.assert_called_once_with(
+    engine.client.options.assert_called_once_with(request_timeout=elastic.REBUILD_TIMEOUT)
+    client.indices.create.assert_called_once()
+    assert client.indices.create.call_args.kwargs["index"] == new
+    client.indices.update_aliases.assert_called_once_with(
         actions=[
             {"remove": {"index": "portal-old", "alias": "portal"}},
             {"add": {"index": new, "alias": "portal"}},
         ]
     )
-    engine.client.indices.delete.assert_called_once_with(index="portal-old")
+    client.indices.delete.assert_called_once_with(index="portal-old")

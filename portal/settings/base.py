@@ -156,6 +156,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "portal")
+# Seconds a search waits for Elasticsearch (connecting and answering together), and seconds
+# the embedded index answers alone after Elasticsearch failed before it is tried again.
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "3"))
+ELASTICSEARCH_COOLDOWN = float(os.environ.get("ELASTICSEARCH_COOLDOWN", "60"))
 PORTAL_SEARCH_ENGINE = os.environ.get(
     "PORTAL_SEARCH_ENGINE",
     "search.engines.elastic.ElasticsearchEngine"
@@ -174,6 +178,9 @@ LOGGING = {
     "loggers": {
         "portal": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "search": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The search logger says once when Elasticsearch fails; its client would add a
+        # warning per failed request.
+        "elastic_transport": {"level": "ERROR"},
     },
 }
 

@@ -5,7 +5,9 @@ sorting) and a ``FacetedSearch`` whose post_filter / filtered aggregations give 
 semantics as the embedded engine: OR within a facet, AND across facets, each facet counted
 with the other facets' selections applied. Rebuilds fill a new index and swap an alias.
 If Elasticsearch cannot be reached while searching, the embedded engine answers (the
-embedded index is always kept up to date too), the page says so and the error is logged.
+embedded index is always kept up to date too) and the page says so. Requests wait at most
+``ELASTICSEARCH_TIMEOUT`` seconds, and a circuit breaker (search/engines/breaker.py) keeps a
+failed cluster out of the way for ``ELASTICSEARCH_COOLDOWN`` seconds, logging it once.
 """
 
 import logging
@@ -38,6 +40,7 @@ from ..facets import BUDGET_BANDS, RANGE_FACETS, START_RANGES, document_facets
 from ..models import FacetLabel
 from ..query import Hit, SearchResults
 from . import SearchEngine, batches
+from .breaker import CircuitBreaker, CircuitOpen
 from .embedded import MARK_END, MARK_START, EmbeddedEngine, facet_results
 
 logger = logging.getLogger("search")
@@ -53,7 +56,9 @@ TERMS_FACETS = {
     "programme": "programme",
     "status": "status",
 }
-REQUEST_TIMEOUT = 5
+# A rebuild's requests (creating an index, bulk loads, refreshing) may take longer than a
+# search should ever wait.
+REBUILD_TIMEOUT = 120
 SNIPPET_CHARS = 240
 
 
@@ -154,7 +159,18 @@ class ElasticsearchEngine(SearchEngine):
     def __init__(self, url=None, index=None):
         self.url = url or settings.ELASTICSEARCH_URL
         self.alias = index or settings.ELASTICSEARCH_INDEX
-        self.client = Elasticsearch(self.url, request_timeout=REQUEST_TIMEOUT)
+        timeout = settings.ELASTICSEARCH_TIMEOUT
+        # One attempt per request (the connect and the answer together within the timeout):
+        # a cluster that does not answer is the breaker's business, not a reason to retry.
+        self.client = Elasticsearch(
+            self.url, request_timeout=timeout, max_retries=0, retry_on_timeout=False
+        )
+        self.breaker = CircuitBreaker(
+            "Elasticsearch",
+            cooldown=settings.ELASTICSEARCH_COOLDOWN,
+            trial_seconds=timeout + 1,
+            failures=(TransportError, ApiError),
+        )
         self.fallback = EmbeddedEngine()
 
     # Requests -----------------------------------------------------------------------------
@@ -172,22 +188,25 @@ class ElasticsearchEngine(SearchEngine):
 
     def search(self, query):
         try:
-            faceted = self.build_search(query)
-            response = faceted.execute()
-            total = response.hits.total.value
-            if total and query.offset >= total:
-                query = query.with_page(-(-total // query.per_page))
-                faceted = self.build_search(query)
-                response = faceted.execute()
-            return self.parse(query, response)
-        except (TransportError, ApiError):
-            logger.exception("Elasticsearch search failed; answering from the embedded index")
+            return self.breaker.call(self._search, query)
+        except (CircuitOpen, TransportError, ApiError):
+            # Logged by the breaker when it opened; not again for every search.
             results = self.fallback.search(query)
             results.notice = _(
                 "The full search service is unavailable at the moment; these results come "
                 "from the basic search."
             )
             return results
+
+    def _search(self, query):
+        faceted = self.build_search(query)
+        response = faceted.execute()
+        total = response.hits.total.value
+        if total and query.offset >= total:
+            query = query.with_page(-(-total // query.per_page))
+            faceted = self.build_search(query)
+            response = faceted.execute()
+        return self.parse(query, response)
 
     def parse(self, query, response):
         """A FacetedResponse into the engine-independent SearchResults."""
@@ -236,6 +255,7 @@ class ElasticsearchEngine(SearchEngine):
             hits=hits,
             total=total,
             facets=facet_results(query, counts, self.fallback.labels),
+            engine=self.name,
         )
         if not total:
             # Same data in the embedded index: let it explain which word or filter to drop.
@@ -274,18 +294,24 @@ class ElasticsearchEngine(SearchEngine):
             }
 
     def index_documents(self, documents):
-        helpers.bulk(self.client, self._actions(self.alias, documents), refresh="wait_for")
+        # Through the breaker: while it is open an update fails at once (and is logged by
+        # search.indexing with the repair command) rather than waiting for a timeout.
+        self.breaker.call(
+            helpers.bulk, self.client, self._actions(self.alias, documents), refresh="wait_for"
+        )
 
     def remove_documents(self, doc_type, object_ids):
         actions = [
             {"_op_type": "delete", "_index": self.alias, "_id": f"{doc_type}:{pk}"}
             for pk in object_ids
         ]
-        helpers.bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
+        self.breaker.call(
+            helpers.bulk, self.client, actions, refresh="wait_for", raise_on_error=False
+        )
 
-    def new_index(self):
+    def new_index(self, client=None):
         name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 10**6}"
-        index = Index(name, using=self.client)
+        index = Index(name, using=client or self.client)
         index.document(PortalDocument)
         index.settings(number_of_shards=1, number_of_replicas=0)
         return index
@@ -293,7 +319,8 @@ class ElasticsearchEngine(SearchEngine):
     def rebuild(self, sources, progress=None):
         """Fill a fresh index, then move the alias to it in one step: searches keep using
         the old index until the new one is complete."""
-        index = self.new_index()
+        client = self.client.options(request_timeout=REBUILD_TIMEOUT)
+        index = self.new_index(client)
         index.create()
         done = 0
 
@@ -303,14 +330,14 @@ class ElasticsearchEngine(SearchEngine):
                 done += len(batch)
                 yield from batch
 
-        helpers.bulk(self.client, self._actions(index._name, documents()), chunk_size=self.BATCH)
-        self.client.indices.refresh(index=index._name)
-        old = list(self.client.indices.get_alias(name=self.alias, ignore_unavailable=True))
+        helpers.bulk(client, self._actions(index._name, documents()), chunk_size=self.BATCH)
+        client.indices.refresh(index=index._name)
+        old = list(client.indices.get_alias(name=self.alias, ignore_unavailable=True))
         actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
         actions.append({"add": {"index": index._name, "alias": self.alias}})
-        self.client.indices.update_aliases(actions=actions)
+        client.indices.update_aliases(actions=actions)
         for name in old:
-            self.client.indices.delete(index=name)
+            client.indices.delete(index=name)
         return done
 
     def delete_index(self):

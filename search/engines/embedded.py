@@ -724,6 +724,7 @@ class EmbeddedEngine(SearchEngine):
             facets=facet_results(
                 query, counts, lambda pairs: {p: labels[p] for p in pairs if p in labels}
             ),
+            engine=self.name,
         )
         if not total:
             self.explain_no_hits(results, bitmaps, candidates)
