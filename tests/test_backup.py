@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connections
@@ -39,7 +40,7 @@ MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])
 
 # Runs inside the portal's own process: "seed" builds the content, "inspect" prints what we
 # compare (row count of every table, a practice page's HTML, the document's bytes).
-PROBE = f"""
+PROBE = """
 import json, os, re, sys
 import django
 django.setup()
@@ -50,32 +51,33 @@ from django.test import Client
 from wagtail.documents.models import Document
 from practices.models import PracticeDocument, PracticePage
 
-if sys.argv[1] == "seed":
+action, slug, text = sys.argv[1:]
+if action == "seed":
     call_command("migrate", verbosity=0)
     call_command("load_demo_content", stdout=open(os.devnull, "w"))
     document = Document.objects.create(
-        title="Evaluation report", file=ContentFile({DOCUMENT!r}, name="evaluation.txt")
+        title="Evaluation report", file=ContentFile(text.encode(), name="evaluation.txt")
     )
-    page = PracticePage.objects.get(slug={SLUG!r})
+    page = PracticePage.objects.get(slug=slug)
     page.documents = [PracticeDocument(document=document)]
     page.save_revision().publish()
 else:
-    counts = {{}}
+    counts = {}
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             cursor.execute("SELECT COUNT(*) FROM " + connection.ops.quote_name(table))
             counts[table] = cursor.fetchone()[0]
-    page = PracticePage.objects.live().get(slug={SLUG!r})
+    page = PracticePage.objects.live().get(slug=slug)
     response = Client().get(page.url)
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
     document = Document.objects.get(title="Evaluation report")
-    print(json.dumps({{
+    print(json.dumps({
         "status": response.status_code,
         "counts": counts,
         "html": html,
         "document_url": document.url,
         "document": document.file.open("rb").read().decode(),
-    }}))
+    }))
 """
 
 
@@ -112,7 +114,7 @@ class Portal:
         return self.run("manage.py", *args, **extra_env)
 
     def probe(self, action):
-        done = self.run("-c", PROBE, action)
+        done = self.run("-c", PROBE, action, SLUG, DOCUMENT.decode())
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout) if action == "inspect" else None
 
@@ -181,6 +183,8 @@ def sqlite_portal(workdir, settings_dir, name):
 @pytest.fixture(scope="module")
 def sqlite_backup(workdir, settings_dir):
     """(source portal, archive, inspection before) of the demo content on SQLite."""
+    if connections["default"].vendor == "postgresql":
+        pytest.skip("SQLite backups are tested by the SQLite run (`make test`)")
     source = sqlite_portal(workdir, settings_dir, "source")
     source.probe("seed")
     before = source.probe("inspect")
@@ -244,6 +248,8 @@ def test_force_replaces_what_is_there(sqlite_backup, workdir, settings_dir):
         db.execute("CREATE TABLE leftover (x)")
     target.media.mkdir()
     (target.media / "stray.txt").write_text("old")
+    with psycopg.connect(target.database_url) as db:
+        db.execute("CREATE TABLE leftover (x integer)")
     out = assert_ok(target.manage("restore", "--force", str(archive)))
     assert "Deleting the 1 tables" in out and "(--force)" in out
     assert not (target.media / "stray.txt").exists()
@@ -314,7 +320,6 @@ def postgres(django_db_setup, django_db_blocker):
     """make_database(suffix) -> Portal on a new, empty PostgreSQL database; dropped after."""
     if connections["default"].vendor != "postgresql":
         pytest.skip("PostgreSQL round trip runs under `make test-postgres`")
-    import psycopg
 
     test_settings = connections["default"].settings_dict
     base = urlsplit(os.environ["DATABASE_URL"])
@@ -342,7 +347,7 @@ def postgres(django_db_setup, django_db_blocker):
     admin.close()
 
 
-def test_postgres_round_trip(postgres, sqlite_backup, workdir, settings_dir):
+def test_postgres_round_trip(postgres, workdir, settings_dir):
     source = postgres("bksrc", settings_dir, workdir / "pg-source-media")
     source.probe("seed")
     before = source.probe("inspect")
@@ -353,17 +358,29 @@ def test_postgres_round_trip(postgres, sqlite_backup, workdir, settings_dir):
     assert manifest["database"]["vendor"] == "postgresql"
     assert manifest["database"]["dump_tool"].startswith("pg_dump (PostgreSQL)")
 
+    elsewhere = sqlite_portal(workdir, settings_dir, "pg-into-sqlite")
+    assert_refused(
+        elsewhere.manage("restore", str(archive)),
+        "the archive holds a postgresql database but the configured database is sqlite",
+    )
+
     target = postgres("bkdst", settings_dir, workdir / "pg-restored-media")
-    _source, sqlite_archive, _before = sqlite_backup
-    assert_refused(target.manage("restore", str(sqlite_archive)), "sqlite", "postgresql")
     out = assert_ok(target.manage("restore", str(archive)))
     assert "Restored postgresql database and media." in out
     assert_same_portal(before, target.probe("inspect"))
 
     assert_refused(target.manage("restore", str(archive)), "tables", "--force")
+    (target.media / "stray.txt").write_text("old")
+    with psycopg.connect(target.database_url) as db:
+        db.execute("CREATE TABLE leftover (x integer)")
     out = assert_ok(target.manage("restore", "--force", str(archive)))
-    assert "(--force)" in out
-    assert target.probe("inspect")["counts"] == before["counts"]
+    assert "Deleting the" in out and "(--force)" in out
+    assert not (target.media / "stray.txt").exists()
+    with psycopg.connect(target.database_url) as db:
+        pages = db.execute("SELECT COUNT(*) FROM practices_practicepage").fetchone()[0]
+        tables = db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        assert sorted(row[0] for row in tables) == sorted(before["counts"])
+    assert pages == before["counts"]["practices_practicepage"]
 
 
 def test_backup_needs_a_fitting_pg_dump(postgres, workdir, settings_dir):
