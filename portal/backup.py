@@ -568,11 +568,13 @@ def restore_backup(archive, force=False, log=print):
         database.load(dump)
 
         media_entries = [e for e in manifest["files"] if e["path"].startswith(f"{MEDIA_DIR}/")]
+        # File by file: MEDIA_ROOT may already hold (empty) folders of the same names.
         media_root.mkdir(parents=True, exist_ok=True)
-        unpacked = Path(folder, MEDIA_DIR)
-        if unpacked.is_dir():
-            for entry in unpacked.iterdir():
-                shutil.move(entry, media_root / entry.name)
+        for entry in media_entries:
+            relative = PurePosixPath(entry["path"]).relative_to(MEDIA_DIR)
+            destination = media_root.joinpath(*relative.parts)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(Path(folder, *PurePosixPath(entry["path"]).parts), destination)
     # Pages and fragments cached before the restore describe other content.
     cache.clear()
     return RestoreResult(

@@ -7,6 +7,7 @@ an empty database and media folder, and compare the row count of every table and
 HTML of a practice page (which links the document) before and after.
 """
 
+import fcntl
 import hashlib
 import io
 import json
@@ -15,6 +16,8 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
+import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -181,23 +184,36 @@ def sqlite_portal(workdir, settings_dir, name):
 
 
 @pytest.fixture(scope="module")
-def sqlite_backup(workdir, settings_dir):
-    """(source portal, archive, inspection before) of the demo content on SQLite."""
+def sqlite_backup(tmp_path_factory, settings_dir):
+    """(source portal, archive, inspection before) of the demo content on SQLite. pytest-xdist
+    may hand this module's tests to several workers: the first builds the source and its
+    archive, the others wait for it and share them (the tests only read them)."""
     if connections["default"].vendor == "postgresql":
         pytest.skip("SQLite backups are tested by the SQLite run (`make test`)")
-    source = sqlite_portal(workdir, settings_dir, "source")
-    source.probe("seed")
-    before = source.probe("inspect")
-    archive = workdir / "sqlite-backup.tar.gz"
-    out = assert_ok(source.manage("backup", str(archive)))
-    assert f"Backup written to {archive}" in out
-    assert "media: 1 files" in out
-    return source, archive, before
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    shared = root / "backup-source"
+    shared.mkdir(exist_ok=True)
+    source = Portal(f"sqlite:///{shared / 'source'}.sqlite3", shared / "media", settings_dir)
+    archive = shared / "sqlite-backup.tar.gz"
+    inspected = shared / "before.json"
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not inspected.exists():
+            source.probe("seed")
+            before = source.probe("inspect")
+            out = assert_ok(source.manage("backup", str(archive)))
+            assert f"Backup written to {archive}" in out
+            assert "media: 1 files" in out
+            inspected.write_text(json.dumps(before))
+    return source, archive, json.loads(inspected.read_text())
 
 
 def test_sqlite_round_trip(sqlite_backup, workdir, settings_dir):
     _source, archive, before = sqlite_backup
     target = sqlite_portal(workdir, settings_dir, "restored")
+    (target.media / "documents").mkdir(parents=True)  # empty folders are allowed
     out = assert_ok(target.manage("restore", str(archive)))
     assert "Restored sqlite database and media." in out
     assert_same_portal(before, target.probe("inspect"))
@@ -248,8 +264,6 @@ def test_force_replaces_what_is_there(sqlite_backup, workdir, settings_dir):
         db.execute("CREATE TABLE leftover (x)")
     target.media.mkdir()
     (target.media / "stray.txt").write_text("old")
-    with psycopg.connect(target.database_url) as db:
-        db.execute("CREATE TABLE leftover (x integer)")
     out = assert_ok(target.manage("restore", "--force", str(archive)))
     assert "Deleting the 1 tables" in out and "(--force)" in out
     assert not (target.media / "stray.txt").exists()
@@ -400,3 +414,58 @@ def test_backup_needs_a_fitting_pg_dump(postgres, workdir, settings_dir):
         "pg_dump (PostgreSQL) 9.6.24 cannot dump a PostgreSQL",
     )
     assert not (workdir / "x.tar.gz").exists()
+
+
+# --- a backup while another connection writes ----------------------------------------------
+
+WRITER = """
+import os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=20)
+batch = 1000
+while not os.path.exists(sys.argv[2]):
+    batch += 1
+    db.execute("BEGIN IMMEDIATE")
+    db.executemany("INSERT INTO ledger (batch, padding) VALUES (?, ?)", [(batch, "x" * 400)] * 100)
+    db.execute("COMMIT")
+    time.sleep(0.002)
+"""
+
+
+def test_sqlite_backup_while_another_connection_writes_is_consistent(workdir, settings_dir):
+    """Every transaction of the writer adds 100 rows of one batch: the archived database has
+    whole batches only, some written before the backup and none of those committed after."""
+    if connections["default"].vendor == "postgresql":
+        pytest.skip("SQLite backups are tested by the SQLite run (`make test`)")
+    portal = sqlite_portal(workdir, settings_dir, "busy")
+    database = Path(urlsplit(portal.database_url).path)
+    with sqlite3.connect(database) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE ledger (batch INTEGER, padding TEXT)")
+        for batch in range(200):  # some megabytes, so copying them takes a while
+            db.executemany("INSERT INTO ledger VALUES (?, ?)", [(batch, "x" * 400)] * 100)
+
+    def batches():
+        with closing(sqlite3.connect(database, timeout=20)) as db:
+            return db.execute("SELECT COUNT(DISTINCT batch) FROM ledger").fetchone()[0]
+
+    stop = workdir / "stop-writer"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(database), str(stop)])  # noqa: S603
+    try:
+        while batches() < 210:
+            time.sleep(0.05)
+        archive = workdir / "busy.tar.gz"
+        assert_ok(portal.manage("backup", str(archive)))
+        during = batches()
+    finally:
+        stop.touch()
+        writer.wait(timeout=60)
+    after = batches()
+
+    with tarfile.open(archive) as tar:
+        (workdir / "busy-copy.sqlite3").write_bytes(tar.extractfile("database/db.sqlite3").read())
+    with closing(sqlite3.connect(workdir / "busy-copy.sqlite3")) as copy:
+        assert copy.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        sizes = copy.execute("SELECT batch, COUNT(*) FROM ledger GROUP BY batch").fetchall()
+    assert {size for _batch, size in sizes} == {100}
+    # Batches before the snapshot, and batches committed while the command was still running.
+    assert 210 <= len(sizes) < during <= after
