@@ -8,12 +8,26 @@ import django.forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder, WagtailAdminFormPageForm
 
+from portal.parsing import parse_id
+
 from .questions import RATING_VALUES, QuestionType
 
 YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
 
 class PracticeChoiceField(django.forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # Django filters ``pk__in`` with whatever was posted: "①" or an id past 64 bits would
+        # reach the database and fail there instead of being an invalid choice.
+        for pk in value:
+            if parse_id(pk) is None:
+                raise django.forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, obj):
         return f"{obj.title} ({obj.country.name})"
 

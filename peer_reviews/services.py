@@ -29,20 +29,22 @@ def save_answers(worksheet, invitation, cleaned_data, *, submit):
     fields = {"form_data": data}
     if submit:
         fields.update(status=SubmissionStatus.SUBMITTED, submitted_at=now)
-    try:
-        with transaction.atomic():
-            submission, created = WorksheetSubmission.objects.get_or_create(
-                page=worksheet, invitation=invitation, defaults=fields
+    # All or nothing: a write the database refuses half-way leaves no half-saved row.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                submission, created = WorksheetSubmission.objects.get_or_create(
+                    page=worksheet, invitation=invitation, defaults=fields
+                )
+        except IntegrityError:
+            submission, created = (
+                WorksheetSubmission.objects.get(page=worksheet, invitation=invitation),
+                False,
             )
-    except IntegrityError:
-        submission, created = (
-            WorksheetSubmission.objects.get(page=worksheet, invitation=invitation),
-            False,
-        )
-    if not created:
-        for name, value in fields.items():
-            setattr(submission, name, value)
-        submission.save()
+        if not created:
+            for name, value in fields.items():
+                setattr(submission, name, value)
+            submission.save()
     return submission
 
 

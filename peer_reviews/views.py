@@ -2,6 +2,8 @@
 organisers' pages (participants, results, exports, report). Every private response is marked
 uncacheable and unindexable."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -17,7 +19,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from portal.database import DATABASE_UNAVAILABLE
 from portal.exports import to_csv
+from portal.parsing import parse_id
 
 from . import exports
 from .models import Invitation, QuotedAnswer, RecommendationsReport
@@ -25,6 +29,8 @@ from .organiser_forms import InvitationForm, ReportForm
 from .permissions import can_manage, can_read_answers
 from .results import build_results, event_facts, export_rows, report_data
 from .services import invitation_for_token, invitation_for_user, personal_url
+
+logger = logging.getLogger(__name__)
 
 
 def _private(response, *, token_page=False):
@@ -130,7 +136,19 @@ def worksheet(page, request, token=None):
         submit = request.POST.get("action") != "draft" or already_submitted
         form = page.get_form(request.POST, page=page, user=request.user, draft=not submit)
         if form.is_valid():
-            submission = page.process_form_submission(form, invitation=invitation, submit=submit)
+            try:
+                submission = page.process_form_submission(
+                    form, invitation=invitation, submit=submit
+                )
+            except DATABASE_UNAVAILABLE:
+                # Locked past the busy timeout, read-only, or the server gone: say so and give
+                # the answers back in the form, so a second click saves them.
+                logger.warning("Worksheet answers not saved: the database refused the write")
+                context.update(form=form, not_saved=True)
+                return _private(
+                    TemplateResponse(request, page.get_template(request), context, status=503),
+                    token_page=token is not None,
+                )
             if submit:
                 return _private(
                     page.render_landing_page(request, submission, return_url=request.path),
@@ -258,12 +276,9 @@ def participants(page, request):
                 messages.success(request, _("%(name)s is invited.") % {"name": invitation.name})
                 return _private(redirect(request.path))
         elif action in ("revoke", "renew", "send"):
+            pk = parse_id(request.POST.get("invitation"))
             invitation = (
-                Invitation.objects.filter(
-                    event=event, pk=request.POST.get("invitation") or 0
-                ).first()
-                if str(request.POST.get("invitation", "")).isdigit()
-                else None
+                Invitation.objects.filter(event=event, pk=pk).first() if pk is not None else None
             )
             if invitation is None:
                 raise Http404(_("No such participant in this event."))

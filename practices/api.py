@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from portal.parsing import clamp_int, parse_id
 from search.engines import search
 from search.facets import FACET_KEYS
 from search.query import SORTS, SearchQuery
 
 from .exports import exportable_practices, listed_practices, sorted_names, theme_names
-from .models import MAX_ID, NARRATIVE_SECTIONS, PracticeContact, PracticeLink
+from .models import NARRATIVE_SECTIONS, PracticeContact, PracticeLink
 from .search_documents import practice_search_type
 
 DEFAULT_PER_PAGE = 20
@@ -58,11 +59,7 @@ def public_json_api(view):
 
 def _per_page(value):
     """The page size asked for, clamped to 1..MAX_PER_PAGE; junk gives the default."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return DEFAULT_PER_PAGE
-    return min(max(number, 1), MAX_PER_PAGE)
+    return clamp_int(value, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
 
 
 def practice_summary(page, request):
@@ -221,7 +218,7 @@ def practice_list(request):
 @public_json_api
 def practice_detail(request, pk):
     """One live, public practice's full record; drafts and private practices are not found."""
-    if pk > MAX_ID:
+    if parse_id(pk) is None:
         return not_found(request)
     page = (
         exportable_practices()

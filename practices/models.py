@@ -35,9 +35,6 @@ from .permissions import PracticePageForm
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 # practices/urls.py serves these under /practices/, so no practice may take them as its slug.
 RESERVED_SLUGS = {"compare", "download"}
-# Ids asked for in URLs above this cannot be in the database (SQLite refuses to compare with
-# them), so they are not found rather than an error.
-MAX_ID = 2**63 - 1
 
 
 def timescale(start_year, end_year, ongoing):

@@ -93,3 +93,11 @@ class PracticePageForm(WagtailAdminPageForm):
         field.widget.choices = field.choices
         if len(allowed) == 1 and not self.instance.lead_organisation_id:
             field.initial = next(iter(allowed))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The model's clean() (run after this) checks the regions against the country; give it
+        # the regions submitted, not the ones saved before (m2m values are set only on save).
+        if "regions" in cleaned_data:
+            self.instance.regions = cleaned_data["regions"]
+        return cleaned_data

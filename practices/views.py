@@ -5,11 +5,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.parsing import parse_id
 from search.engines import search
 from search.query import SearchQuery
 
 from .exports import CHUNK, csv_response, practices_in_order, theme_names
-from .models import MAX_ID
 from .validation import CRITERIA, Verdict
 
 # Side by side, more than four columns no longer fit a screen or a printed page.
@@ -32,9 +32,9 @@ def validation_criteria(request):
 def _chosen_ids(request):
     ids = []
     for raw in request.GET.getlist("p"):
-        raw = raw.strip()
-        if raw.isdigit() and 0 < int(raw) <= MAX_ID and int(raw) not in ids:
-            ids.append(int(raw))
+        pk = parse_id(raw)
+        if pk is not None and pk not in ids:
+            ids.append(pk)
     return ids
 
 

@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.parsing import clamp_int
+
 from .facets import FACET_KEYS, FACETS
 
 MAX_QUERY_LENGTH = 200
@@ -102,14 +104,6 @@ def parse_text(text):
     return ParsedText(tuple(required), tuple(excluded))
 
 
-def _int(value, default, low, high):
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return default
-    return min(max(number, low), high)
-
-
 @dataclass
 class SearchQuery:
     text: str = ""
@@ -138,7 +132,7 @@ class SearchQuery:
         self.filters = clean
         if self.sort not in SORTS or (self.sort == "relevance" and not self.parsed.required):
             self.sort = "relevance" if self.parsed.required else "newest"
-        self.page = _int(self.page, 1, 1, MAX_PAGE)
+        self.page = clamp_int(self.page, 1, 1, MAX_PAGE)
 
     @classmethod
     def from_params(cls, params, per_page=PER_PAGE):

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so its process_exception sees a view's database failure first (503, not 500).
+    "portal.database.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -1,0 +1,166 @@
+"""Numbers nobody expects (unicode digits, ids past 64 bits) and a database that refuses to
+write: a clear answer and nothing lost, never a 500."""
+
+import pytest
+from django.db import connection
+
+from peer_reviews.models import Invitation, WorksheetSubmission
+from portal.parsing import MAX_ID, clamp_int, parse_id
+from tests.factories import make_practice
+from tests.factories_reviews import make_invitation, make_user, make_worksheet
+from tests.test_reviews_participation import COMPLETE, QUESTIONS, link
+
+pytestmark = pytest.mark.django_db
+
+NINES = "9" * 5000
+HUGE_ID = "999999999999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("7", 7),
+        (" 7 ", 7),
+        (str(MAX_ID), MAX_ID),
+        (str(MAX_ID + 1), None),
+        ("0", None),
+        ("-3", None),
+        ("²", None),
+        ("①", None),
+        ("٣", None),  # int() would take this Arabic-Indic three
+        ("1_000", None),
+        ("7\n", 7),
+        ("7\x00", None),
+        (NINES, None),
+        ("", None),
+        (None, None),
+        (12, 12),
+        (True, None),
+    ],
+)
+def test_parse_id(raw, expected):
+    assert parse_id(raw) == expected
+
+
+def test_clamp_int():
+    assert clamp_int("5", 1, 1, 10) == 5
+    assert clamp_int("-5", 1, 1, 10) == 1
+    assert clamp_int(NINES, 1, 1, 10) == 10
+    assert clamp_int("①", 1, 1, 10) == 1
+
+
+@pytest.mark.parametrize("raw", ["%C2%B2", "①", NINES, HUGE_ID, "-1", "0"])
+def test_compare_ignores_numbers_that_are_not_ids(client, practice_index, raw):
+    practice = make_practice(practice_index, title="Help at home")
+    response = client.get(f"/practices/compare/?p={raw}&p={practice.pk}")
+    assert response.status_code == 200
+    assert "Help at home" in response.content.decode()
+
+
+@pytest.mark.parametrize("raw", ["①", NINES, "-4"])
+def test_listing_pages_take_junk_page_numbers(client, practice_index, raw):
+    make_practice(practice_index)
+    assert client.get("/practices/", {"page": raw}).status_code == 200
+    assert client.get("/search/", {"page": raw}).status_code == 200
+    assert client.get("/api/v1/practices/", {"page": raw, "per_page": raw}).status_code == 200
+
+
+def test_api_detail_of_an_id_past_64_bits_is_not_found(client, site_pages):
+    assert client.get(f"/api/v1/practices/{HUGE_ID}/").status_code == 404
+
+
+@pytest.fixture
+def worksheet(site_pages):
+    return make_worksheet(questions=QUESTIONS)
+
+
+@pytest.fixture
+def invitation(worksheet):
+    return make_invitation(worksheet, name="Aino")
+
+
+@pytest.mark.parametrize("raw", [HUGE_ID, "①", "²", NINES])
+def test_worksheet_with_an_impossible_practice_id_keeps_the_answers(
+    client, worksheet, invitation, raw
+):
+    typed = {**COMPLETE, "recommendation": "Start with one district.", "practices_to_look_at": raw}
+    response = client.post(link(worksheet, invitation), {"action": "submit", **typed})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "is not a valid value" in html
+    assert "Start with one district." in html
+    assert "Case manager" in html
+    assert not WorksheetSubmission.objects.exists()
+
+
+def test_organiser_action_on_an_impossible_invitation_id_is_not_found(client, worksheet):
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    for raw in ("①", HUGE_ID, NINES):
+        response = client.post(
+            worksheet.url + "participants/", {"action": "revoke", "invitation": raw}
+        )
+        assert response.status_code == 404
+
+
+class database_refuses_writes:  # noqa: N801
+    """The database itself refuses every write, as a read-only or locked database does:
+    SQLite's query_only pragma; on PostgreSQL another connection holds a table lock longer
+    than our lock timeout."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def __enter__(self):
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA query_only = ON")
+        else:
+            import psycopg
+
+            params = connection.get_connection_params()
+            self.other = psycopg.connect(**params, autocommit=False)
+            # The test's rows are uncommitted, but the table is shared: lock it from outside.
+            self.other.execute(f'LOCK TABLE "{self.table}" IN ACCESS EXCLUSIVE MODE')
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '50ms'")
+        return self
+
+    def __exit__(self, *exc):
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA query_only = OFF")
+        else:
+            self.other.rollback()
+            self.other.close()
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = 0")
+
+
+def test_refused_write_keeps_the_answers_and_the_next_try_saves(client, worksheet, invitation):
+    url = link(worksheet, invitation)
+    typed = {**COMPLETE, "recommendation": "Begin with the harbour district."}
+    with database_refuses_writes(WorksheetSubmission._meta.db_table):
+        response = client.post(url, {"action": "submit", **typed})
+        assert response.status_code == 503
+        html = response.content.decode()
+        assert "could not be saved just now" in html
+        assert "Begin with the harbour district." in html
+        assert "Case manager" in html
+    assert not WorksheetSubmission.objects.exists()
+    response = client.post(url, {"action": "submit", **typed})
+    assert response.status_code == 200
+    saved = WorksheetSubmission.objects.get(invitation=invitation)
+    assert saved.form_data["recommendation"] == "Begin with the harbour district."
+
+
+def test_any_view_the_database_fails_answers_503(client, worksheet):
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    url = worksheet.url + "participants/"
+    with database_refuses_writes(Invitation._meta.db_table):
+        response = client.post(url, {"action": "invite", "name": "Mira"})
+        assert response.status_code == 503
+        assert response["Retry-After"] == "60"
+        assert "try again in a moment" in response.content.decode()
+    assert not Invitation.objects.filter(name="Mira").exists()
+    assert client.post(url, {"action": "invite", "name": "Mira"}).status_code == 302
+    assert Invitation.objects.filter(name="Mira").exists()
