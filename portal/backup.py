@@ -28,7 +28,7 @@ import tempfile
 import time
 import tomllib
 import zlib
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -37,7 +37,8 @@ import django
 import wagtail
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.core.management.base import CommandError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -56,6 +57,20 @@ class BackupError(Exception):
 def one_line(text):
     """Error text from a driver or a tool, squeezed onto one line."""
     return " ".join(str(text).split())
+
+
+@contextmanager
+def failures_as_command_errors(what):
+    """Inside the backup and restore commands: every expected failure is one clear line
+    ("Backup failed: ..."), never a traceback."""
+    try:
+        yield
+    except BackupError as exc:
+        raise CommandError(f"{what} failed: {exc}") from exc
+    except (DatabaseError, sqlite3.Error) as exc:
+        raise CommandError(f"{what} failed: database error: {one_line(exc)}") from exc
+    except OSError as exc:
+        raise CommandError(f"{what} failed: {one_line(exc)}") from exc
 
 
 # --- databases -------------------------------------------------------------------------------

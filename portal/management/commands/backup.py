@@ -1,9 +1,6 @@
-import sqlite3
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
-
-from portal.backup import BackupError, create_backup, human_size, one_line
+from portal.backup import create_backup, failures_as_command_errors, human_size
 
 
 class Command(BaseCommand):
@@ -18,14 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("path", help="archive file to create, or an existing folder")
 
     def handle(self, *args, path, **options):
-        try:
+        with failures_as_command_errors("Backup"):
             result = create_backup(path, log=self.stdout.write)
-        except BackupError as exc:
-            raise CommandError(f"Backup failed: {exc}") from exc
-        except (DatabaseError, sqlite3.Error) as exc:
-            raise CommandError(f"Backup failed: database error: {one_line(exc)}") from exc
-        except OSError as exc:
-            raise CommandError(f"Backup failed: {one_line(exc)}") from exc
         self.stdout.write(f"  database ({result.vendor}): {human_size(result.database_size)}")
         self.stdout.write(
             f"  media: {result.media_files} files, {human_size(result.media_size)}"

@@ -1,9 +1,6 @@
-import sqlite3
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
-
-from portal.backup import BackupError, human_size, one_line, restore_backup
+from portal.backup import failures_as_command_errors, human_size, restore_backup
 
 
 class Command(BaseCommand):
@@ -24,14 +21,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, force, **options):
-        try:
+        with failures_as_command_errors("Restore"):
             result = restore_backup(path, force=force, log=self.stdout.write)
-        except BackupError as exc:
-            raise CommandError(f"Restore failed: {exc}") from exc
-        except (DatabaseError, sqlite3.Error) as exc:
-            raise CommandError(f"Restore failed: database error: {one_line(exc)}") from exc
-        except OSError as exc:
-            raise CommandError(f"Restore failed: {one_line(exc)}") from exc
         manifest = result.manifest
         self.stdout.write(
             f"  archive: written {manifest['created_at']} by portal {manifest['portal_version']}"
