@@ -6,6 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from portal.public_address import host as public_host
+from portal.public_address import page_url
+
 from .models import EventFormat, EventStatus
 
 PRODID = "-//Good-practice portal//Learning events//EN"
@@ -37,7 +40,7 @@ def _vevent(event, request, host):
     else:
         vevent.add("dtstart", event.local_start())
         vevent.add("dtend", event.local_end())
-    url = event.get_full_url(request)
+    url = page_url(event, request)
     description = [event.summary]
     if event.is_example:
         description.append(_("Example event: the dates and agenda are illustrative."))
@@ -60,7 +63,7 @@ def build_calendar(events, request, name):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    host = request.get_host().split(":")[0] if request else "portal"
+    host = public_host()
     for event in events:
         calendar.add_component(_vevent(event, request, host))
     if events:

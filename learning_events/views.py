@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from portal.pagination import paginate
+from portal.public_address import absolute_url, page_url
 
 from .calendar import build_calendar
 from .filters import EventFilterForm, published_events, upcoming_first
@@ -73,9 +74,9 @@ def upcoming_feed(request, index):
     )
     feed = Atom1Feed(
         title=_("Upcoming learning events"),
-        link=index.get_full_url(request),
+        link=page_url(index, request),
         description=_("Study visits, masterclasses, peer-review workshops and staff exchanges."),
-        feed_url=request.build_absolute_uri(),
+        feed_url=absolute_url(request.get_full_path()),
         language=getattr(request, "LANGUAGE_CODE", None) or "en",
     )
     for event in events:
@@ -88,7 +89,7 @@ def upcoming_feed(request, index):
             description += "\n\n" + _("Example event: the dates and agenda are illustrative.")
         feed.add_item(
             title=event.title,
-            link=event.get_full_url(request),
+            link=page_url(event, request),
             description=description,
             unique_id=f"learning-event-{event.pk}",
             pubdate=event.first_published_at,

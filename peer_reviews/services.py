@@ -4,6 +4,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from portal.public_address import page_url
+
 from .models import Invitation, SubmissionStatus, WorksheetSubmission
 
 
@@ -67,6 +69,6 @@ def invitation_for_user(worksheet, user):
 
 
 def personal_url(worksheet, invitation, request=None):
-    return worksheet.get_full_url(request) + worksheet.reverse_subpage(
+    return page_url(worksheet, request) + worksheet.reverse_subpage(
         "personal", kwargs={"token": invitation.token}
     )

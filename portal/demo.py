@@ -22,6 +22,7 @@ from .models import (
     Region,
     TargetGroup,
 )
+from .public_address import site_address, sync_default_site
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -161,16 +162,19 @@ def ensure_home_page():
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
+        hostname, port = site_address()
         Site.objects.create(
-            hostname="localhost",
-            port=80,
+            hostname=hostname,
+            port=port,
             root_page=home,
             is_default_site=True,
             site_name="Good-practice portal",
         )
-    elif site.root_page_id != home.id:
-        site.root_page = home
-        site.save()
+    else:
+        if site.root_page_id != home.id:
+            site.root_page = home
+            site.save()
+        sync_default_site()
     return home
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from portal.parsing import clamp_int, parse_id
+from portal.public_address import absolute_url, page_url
 from search.engines import search
 from search.facets import FACET_KEYS
 from search.query import SORTS, SearchQuery
@@ -67,7 +68,7 @@ def practice_summary(page, request):
     return {
         "id": page.pk,
         "title": page.title,
-        "url": page.get_full_url(request),
+        "url": page_url(page, request),
         "summary": page.summary,
         "country": {"code": page.country.code, "name": page.country.name},
         "regions": sorted_names(page.regions.all()),
@@ -79,9 +80,7 @@ def practice_summary(page, request):
         "themes": theme_names(page),
         "target_groups": sorted_names(page.target_groups.all()),
         "project": page.project.name if page.project_id else None,
-        "detail": request.build_absolute_uri(
-            reverse("practices_api:practice_detail", args=[page.pk])
-        ),
+        "detail": absolute_url(reverse("practices_api:practice_detail", args=[page.pk])),
     }
 
 
@@ -152,7 +151,7 @@ def _list_url(request, query, sort, per_page, page):
         pairs.append(("per_page", str(per_page)))
     if page > 1:
         pairs.append(("page", str(page)))
-    return request.build_absolute_uri(request.path + ("?" + urlencode(pairs) if pairs else ""))
+    return absolute_url(request.path + ("?" + urlencode(pairs) if pairs else ""))
 
 
 def _facets(results):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from portal.exports import to_csv
 from portal.visibility import public_pages
+from portal.public_address import page_url
 
 from .models import PracticeBudget, PracticeOutcome, PracticePage, PracticeTheme, timescale
 
@@ -86,7 +87,7 @@ def columns(request):
     """(heading, value of a practice) for each column, headings in the visitor's language."""
     return [
         (_("Title"), lambda p: p.title),
-        (_("Web address"), lambda p: p.get_full_url(request)),
+        (_("Web address"), lambda p: page_url(p, request)),
         (_("Country"), lambda p: p.country.name),
         (_("Regions"), lambda p: _names(p.regions.all())),
         (_("Lead organisation"), lambda p: p.lead_organisation.name),

@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .environment import address_settings
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -16,8 +18,22 @@ def env_list(name, default=""):
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# --- Public address -------------------------------------------------------------------------
+# PORTAL_BASE_URL is the one public address: every absolute URL the portal writes (emails,
+# invitation links, CSV, API, iCalendar, feeds) starts with it (portal/public_address.py), the
+# Wagtail Site takes its host and port on migrate, and an https:// address turns on secure
+# cookies, HSTS and the redirect to HTTPS (portal/settings/environment.py).
+globals().update(
+    address_settings(
+        os.environ.get("PORTAL_BASE_URL", "").strip() or "http://127.0.0.1:8000",
+        extra_hosts=env_list("ALLOWED_HOSTS"),
+        extra_origins=env_list("CSRF_TRUSTED_ORIGINS"),
+    )
+)
+# Demo accounts with published passwords (create_demo_users); production.py turns this off.
+PORTAL_DEMO_ACCOUNTS = True
+# --------------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
     "portal",
@@ -132,7 +148,7 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
-STATIC_ROOT = BASE_DIR / "static_collected"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
@@ -144,7 +160,6 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = _("Good-practice portal")
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_I18N_ENABLED = False

@@ -2,6 +2,9 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105
+# A fixed public address whatever the environment says (tests that need another one use
+# override_settings; portal/public_address.py reads the setting at call time).
+globals().update(address_settings("http://localhost"))  # noqa: F405
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
