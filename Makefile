@@ -31,9 +31,25 @@ demo: migrate ## Load the demo content (idempotent) and the demo accounts
 	$(PY) manage.py load_demo_content
 	$(PY) manage.py create_demo_users
 
-run: demo ## Install, migrate, load the demo content and serve on http://$(HOST):$(PORT)
+# Development: runserver; the public address is the one it serves (absolute links, the Site).
+run: export PORTAL_BASE_URL = http://$(HOST):$(PORT)
+run: demo ## Install, migrate, load the demo content and serve on http://$(HOST):$(PORT) (development)
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# --- Production serving (docs/deploy.md) -----------------------------------------------------
+# Production settings, configuration from the environment and .env. HOST and PORT go to
+# gunicorn only when given (make serve PORT=9000, or exported), so a .env file can set them.
+SERVE_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
+  $(if $(filter command line environment,$(origin HOST)),HOST=$(HOST)) \
+  $(if $(filter command line environment,$(origin PORT)),PORT=$(PORT))
+
+serve: install ## Serve as in production: migrate, collectstatic, gunicorn + whitenoise (DEMO=1 loads the demo content)
+	@$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	@$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@$(if $(DEMO),$(SERVE_ENV) $(PY) manage.py load_demo_content)
+	$(SERVE_ENV) exec $(VENV)/bin/gunicorn --config portal/gunicorn.conf.py
+# ----------------------------------------------------------------------------------------------
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .
@@ -87,6 +103,6 @@ bench-reviews: install ## Query counts and timings of the peer-review views
 	$(PY) bench/peer_reviews.py
 
 clean: ## Remove the virtualenv, database and caches
-	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .test-media
+	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .test-media static_collected
 
-.PHONY: help install migrate demo run lint format check demo-check pytest test test-postgres drop-test-databases bench-search bench-events bench-reviews clean
+.PHONY: help install migrate demo run serve lint format check demo-check pytest test test-postgres drop-test-databases bench-search bench-events bench-reviews clean

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from wagtail import hooks
 
 DEMO_ADMIN = ("admin", "admin@example.org", "changeme-demo")
@@ -10,10 +10,17 @@ class Command(BaseCommand):
     help = (
         "Create the demo accounts (a superuser only if none exists, plus whatever the apps "
         "register through the 'create_demo_users' hook) and print their credentials. "
-        "Refuses to print passwords unless DEBUG is on."
+        "Refuses to print passwords unless DEBUG is on, and refuses to run at all under "
+        "production settings."
     )
 
     def handle(self, *args, **options):
+        if not settings.PORTAL_DEMO_ACCOUNTS:
+            raise CommandError(
+                "Demo accounts have published passwords and are never created under production "
+                "settings. Create the first administrator with `python manage.py "
+                "createsuperuser` and give people their roles in the admin (docs/roles.md)."
+            )
         User = get_user_model()
         accounts = []
         if not User.objects.filter(is_superuser=True).exists():
