@@ -71,12 +71,12 @@ demo-check: install ## Load the demo content into a fresh throwaway database, tw
 	rm -f /tmp/portal-demo-check.sqlite3*
 
 pytest: install ## Run the test suite on SQLite
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test: check lint demo-check pytest ## Every check: system check, migrations, ruff, demo content, pytest
 
 test-postgres: install ## Run the test suite on the local PostgreSQL server (throwaway database)
-	db="$(PG_DB)"; DATABASE_URL=$(PG_URL)/$$db $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
+	db="$(PG_DB)"; DATABASE_URL=$(PG_URL)/$$db $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS); \
 	status=$$?; $(MAKE) --no-print-directory drop-test-databases PG_DB_PREFIX="test_$$db"; exit $$status
 
 # Only this run's databases by default from test-postgres, so parallel runs leave each other be.
