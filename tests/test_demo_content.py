@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Revision
 
@@ -73,6 +74,12 @@ def test_seed_practice_key_facts(demo, client, slug):
         assert f"{budget[0]:,.0f}" in html or f"{budget[0]:,}" in html
     if outcome:
         assert f"{outcome[0]:,}" in html
+
+
+def test_loading_creates_no_accounts(demo):
+    """Demo content is fine on a production database; accounts with published passwords are
+    not (those come from create_demo_users, which production settings refuse)."""
+    assert not get_user_model().objects.exists()
 
 
 def test_cooperation_projects_with_partner_countries(demo):
