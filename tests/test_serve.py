@@ -46,6 +46,7 @@ SCRUBBED = {
     "SECURE_HSTS_PRELOAD",
     "MAKEFLAGS",
     "MAKELEVEL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in this process
 }
 
 pytestmark = pytest.mark.xdist_group("serve")
