@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from practices.views import validation_criteria
 
+from .ratelimit import limit_password_forms
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
@@ -27,3 +29,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Wagtail's password forms other than the login (which django-axes guards): the page
+# view-restriction password, the account page's password change, the password reset.
+limit_password_forms(urlpatterns)

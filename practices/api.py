@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from portal.parsing import clamp_int, parse_id
 from portal.public_address import absolute_url, page_url
+from portal.ratelimit import limit_exceeded
 from search.engines import search
 from search.facets import FACET_KEYS
 from search.query import SORTS, SearchQuery
@@ -53,6 +54,9 @@ def public_json_api(view):
             response = _error(_("Method not allowed."), 405)
             response["Allow"] = ", ".join(SAFE_METHODS)
             return response
+        denied = limit_exceeded(request, "api", json=True)
+        if denied is not None:
+            return denied
         return view(request, *args, **kwargs)
 
     return wrapped

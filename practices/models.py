@@ -29,6 +29,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from portal.models import FundingProgramme, Theme
 from portal.pagination import paginate
 from portal.visibility import public_pages
+from portal.ratelimit import rate_limit
 
 from .permissions import PracticePageForm
 
@@ -352,6 +353,7 @@ class PracticePage(RoutablePageMixin, Page):
         return response
 
     @path("contact/<int:contact_id>/", name="contact")
+    @rate_limit("contact", methods=("POST",))
     def contact(self, request, contact_id):
         """A contact's email address, revealed by a button (POST) so that scrapers following
         links never find it in a page."""

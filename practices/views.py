@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.parsing import parse_id
+from portal.ratelimit import rate_limit
 from search.engines import search
 from search.query import SearchQuery
 
@@ -38,6 +39,7 @@ def _chosen_ids(request):
     return ids
 
 
+@rate_limit("downloads", when=lambda request: request.GET.get("format") == "csv")
 def compare(request):
     """Up to four practices side by side (?p=<id>&p=<id>…), or their CSV (&format=csv)."""
     ids = _chosen_ids(request)
@@ -97,6 +99,7 @@ def _candidates(find, chosen):
     ]
 
 
+@rate_limit("downloads")
 def download(request):
     """The practices the search page finds for the same query string, as CSV."""
     params = SearchQuery.from_params(request.GET)

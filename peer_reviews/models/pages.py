@@ -14,6 +14,8 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
+from portal.ratelimit import rate_limit
+
 from ..forms import WorksheetAdminForm, WorksheetFormBuilder
 from ..questions import CHOICE_TYPES, QuestionType, classic_questions
 
@@ -224,6 +226,7 @@ class PeerReviewWorksheetPage(RoutablePageMixin, FormMixin, Page):
         return views.worksheet(self, request)
 
     @path("t/<str:token>/", name="personal")
+    @rate_limit("tokens")
     def personal_view(self, request, token):
         from .. import views
 
@@ -236,12 +239,14 @@ class PeerReviewWorksheetPage(RoutablePageMixin, FormMixin, Page):
         return views.results(self, request)
 
     @path("results/csv/", name="export_csv")
+    @rate_limit("downloads")
     def export_csv_view(self, request):
         from .. import views
 
         return views.export(self, request, "csv")
 
     @path("results/xlsx/", name="export_xlsx")
+    @rate_limit("downloads")
     def export_xlsx_view(self, request):
         from .. import views
 

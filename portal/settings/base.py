@@ -1,6 +1,7 @@
 """Settings shared by every environment; deploy-specific values come from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # -- security (docs/security.md) --
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +80,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # -- security (docs/security.md) --
+    "portal.security.ContentSecurityPolicyMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
+    # As late as possible, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
     # Last, so its process_exception sees a view's database failure first (503, not 500).
     "portal.database.DatabaseUnavailableMiddleware",
 ]
@@ -218,3 +227,81 @@ else:
 
 PORTAL_PAGE_SIZE = 12
 TAGGIT_CASE_INSENSITIVE = True
+
+
+# -- Security headers, login throttling and rate limits (docs/security.md) --------------
+from csp.constants import NONE, SELF  # noqa: E402
+
+# Scripts, styles, images, fonts and frames from this site only: no inline script, no eval,
+# no third-party origin. frame-ancestors 'self' only on the admin, for Wagtail's preview
+# iframe (portal.security); every public page refuses to be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page of the portal uses, switched off for the page and its frames.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# No Gravatar in the admin: it would load images from a third party and leak e-mail hashes.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Behind N reverse proxies that append to X-Forwarded-For, the client address is read from
+# that header; 0 (the default) ignores it, since any client can send it.
+PORTAL_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0") or 0)
+
+# Admin login throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address lock that pair for AXES_COOLOFF_TIME.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("PORTAL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PORTAL_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.ratelimit.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Rate limits per client address ("N/period": s, m, h, d, e.g. "10/15m"); see
+# portal/ratelimit.py for the groups and their defaults. None switches a group off.
+PORTAL_RATE_LIMITS = {
+    group: None if rate.lower() in ("", "none", "off") else rate
+    for group, _sep, rate in (
+        item.partition("=") for item in env_list("PORTAL_RATE_LIMITS")  # api=60/m,tokens=none
+    )
+}
+RATELIMIT_USE_CACHE = "default"
