@@ -172,8 +172,11 @@ def limit_password_forms(patterns):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             limit_password_forms(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern) and pattern.name in PASSWORD_FORM_VIEWS:
-            if not getattr(pattern.callback, "portal_rate_limited", False):
-                limited = rate_limit("passwords", methods=("POST",))(pattern.callback)
-                limited.portal_rate_limited = True
-                pattern.callback = limited
+        elif (
+            isinstance(pattern, URLPattern)
+            and pattern.name in PASSWORD_FORM_VIEWS
+            and not getattr(pattern.callback, "portal_rate_limited", False)
+        ):
+            limited = rate_limit("passwords", methods=("POST",))(pattern.callback)
+            limited.portal_rate_limited = True
+            pattern.callback = limited
