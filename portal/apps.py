@@ -14,6 +14,9 @@ class PortalConfig(AppConfig):
         )
         from .models import CooperationProject, Organisation
         from .roles import setup_roles_for_new
+        from .security import install_admin_patches
+
+        install_admin_patches()
 
         for model in (Organisation, CooperationProject):
             post_save.connect(

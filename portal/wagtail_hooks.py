@@ -1,6 +1,8 @@
 """Reference data in the admin: one snippet viewset per model, grouped under one menu item,
 each with search (plain ORM lookups, no search index to keep in step) and filters."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -137,3 +139,9 @@ def create_demo_role_users():
         user.groups.set([role_group.group for role_group in role_groups.select_related("group")])
         created.append((str(role), username, password))
     return created
+
+
+@hooks.register("insert_global_admin_js")
+def admin_init_js():
+    """Starts what Wagtail would start with inline scripts (see portal/security.py)."""
+    return format_html('<script src="{}"></script>', static("portal/js/admin-init.js"))

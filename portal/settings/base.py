@@ -277,6 +277,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # No Gravatar in the admin: it would load images from a third party and leak e-mail hashes.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the dashboard's new-version check, which fetches releases.wagtail.org from the browser.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Behind N reverse proxies that append to X-Forwarded-For, the client address is read from
 # that header; 0 (the default) ignores it, since any client can send it.
@@ -301,7 +303,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 PORTAL_RATE_LIMITS = {
     group: None if rate.lower() in ("", "none", "off") else rate
     for group, _sep, rate in (
-        item.partition("=") for item in env_list("PORTAL_RATE_LIMITS")  # api=60/m,tokens=none
+        item.partition("=")
+        for item in env_list("PORTAL_RATE_LIMITS")  # api=60/m,tokens=none
     )
 }
 RATELIMIT_USE_CACHE = "default"
