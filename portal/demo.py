@@ -8,17 +8,21 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from wagtail.models import Page, Site
 
 from .models import (
+    AccessibilityStatementPage,
     CooperationProject,
     Country,
     FundingProgramme,
     HomePage,
+    LegalNoticePage,
     Organisation,
     OrganisationType,
+    PrivacyNoticePage,
     Region,
     TargetGroup,
 )
@@ -186,3 +190,46 @@ def ensure_child_page(parent, page_class, **fields):
     page = parent.add_child(instance=page_class(**fields))
     page.save_revision().publish()
     return page
+
+
+LEGAL_PAGES = {
+    "privacy": PrivacyNoticePage,
+    "accessibility": AccessibilityStatementPage,
+    "legal-notice": LegalNoticePage,
+}
+
+
+def load_legal_pages(home):
+    """The privacy notice, accessibility statement and legal notice from
+    ``fixtures/pages/legal.yaml``, each created and published under ``home`` if missing (a
+    page edited in the admin is left as it is)."""
+    path = FIXTURES_DIR / "pages" / "legal.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise DemoDataError(f"{path}: {exc}") from exc
+    unknown = set(data) - set(LEGAL_PAGES)
+    if unknown:
+        raise DemoDataError(
+            f"{path}: unknown page '{sorted(unknown)[0]}' (one of {', '.join(LEGAL_PAGES)})"
+        )
+    created = 0
+    for key, model in LEGAL_PAGES.items():
+        if key not in data or model.objects.exists():
+            continue
+        fields = dict(data[key])
+        known = {f.name for f in model._meta.get_fields()}
+        for name in fields:
+            if name not in known:
+                raise DemoDataError(f"{path}: {key}: unknown field '{name}'")
+        page = model(**fields)
+        try:
+            page.full_clean(exclude=["path", "depth"])
+        except ValidationError as exc:
+            problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            raise DemoDataError(f"{path}: {key}: {problems}") from exc
+        with transaction.atomic():
+            home.add_child(instance=page)
+            page.save_revision().publish()
+        created += 1
+    return f"Legal pages: {created} created, {len(data) - created} already there"

@@ -1,3 +1,8 @@
+from .legal import (
+    AccessibilityStatementPage,
+    LegalNoticePage,
+    PrivacyNoticePage,
+)
 from .pages import HomePage, StandardPage
 from .reference import (
     CooperationProject,
@@ -12,11 +17,14 @@ from .reference import (
 from .roles import Role, RoleGroup
 
 __all__ = [
+    "AccessibilityStatementPage",
     "CooperationProject",
     "Country",
     "FundingProgramme",
     "HomePage",
+    "LegalNoticePage",
     "Organisation",
+    "PrivacyNoticePage",
     "OrganisationType",
     "Region",
     "Role",

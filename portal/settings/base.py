@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .environment import address_settings
@@ -308,3 +309,14 @@ PORTAL_RATE_LIMITS = {
     )
 }
 RATELIMIT_USE_CACHE = "default"
+# -- Personal data (privacy notice, purge_personal_data) -------------------------------------
+# Participants' invitations (name, email, personal link) are deleted, their submitted answers
+# kept without identity and unsubmitted drafts deleted this many months after the last
+# deadline of the event's worksheets. The privacy notice quotes this figure.
+_retention = os.environ.get("PORTAL_PERSONAL_DATA_RETENTION_MONTHS", "24").strip()
+if not (_retention.isascii() and _retention.isdigit() and 0 < int(_retention) <= 1200):
+    raise ImproperlyConfigured(
+        "PORTAL_PERSONAL_DATA_RETENTION_MONTHS must be a whole number of months (1 to 1200), "
+        f"not {_retention!r}."
+    )
+PORTAL_PERSONAL_DATA_RETENTION_MONTHS = int(_retention)

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.http import urlencode
 
+from portal.legal import legal_links as cached_legal_links
 from portal.markdown import render_markdown
 
 register = template.Library()
@@ -21,3 +22,10 @@ def query_replace(context, **kwargs):
         if value is not None and value != "":
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.simple_tag
+def legal_links():
+    """[(label, url)] of the privacy notice, accessibility statement and legal notice for the
+    footer, from the cache (no query once warm)."""
+    return cached_legal_links()

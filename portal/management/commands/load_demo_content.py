@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from wagtail import hooks
 
-from portal.demo import DemoDataError, ensure_home_page, load_reference_data
+from portal.demo import DemoDataError, ensure_home_page, load_legal_pages, load_reference_data
 
 
 class Command(BaseCommand):
@@ -15,6 +15,7 @@ class Command(BaseCommand):
             counts = load_reference_data()
             self.stdout.write("Reference data: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
             home = ensure_home_page()
+            self.stdout.write(load_legal_pages(home))
             for load in hooks.get_hooks("load_demo_content"):
                 message = load(home)
                 if message:

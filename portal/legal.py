@@ -1,0 +1,62 @@
+"""Footer links to the legal pages, found once and cached.
+
+The addresses of the live, public privacy notice, accessibility statement and legal notice
+are kept in the shared cache, so rendering a page's footer costs no query; publishing,
+unpublishing, moving or deleting one of those pages (or restricting who may view it)
+forgets the cached links."""
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .models.legal import AccessibilityStatementPage, LegalNoticePage, PrivacyNoticePage
+
+CACHE_KEY = "portal:legal-links"
+
+# (model, footer label in the interface language), in footer order.
+FOOTER_PAGES = (
+    (PrivacyNoticePage, _("Privacy notice")),
+    (AccessibilityStatementPage, _("Accessibility statement")),
+    (LegalNoticePage, _("Legal notice")),
+)
+
+
+def legal_links():
+    """[(label, url)] of the legal pages that exist, live and public; labels stay lazy so
+    each visitor reads them in their language."""
+    urls = cache.get(CACHE_KEY)
+    if urls is None:
+        urls = []
+        for model, _label in FOOTER_PAGES:
+            page = model.objects.live().public().first()
+            urls.append(page.get_url() if page else None)
+        cache.set(CACHE_KEY, urls, None)
+    return [(label, url) for (_model, label), url in zip(FOOTER_PAGES, urls, strict=False) if url]
+
+
+def forget_legal_links(**kwargs):
+    cache.delete(CACHE_KEY)
+
+
+def connect_signals():
+    for model, _label in FOOTER_PAGES:
+        uid = f"legal_links_{model.__name__}"
+        page_published.connect(forget_legal_links, sender=model, dispatch_uid=f"{uid}_published")
+        page_unpublished.connect(
+            forget_legal_links, sender=model, dispatch_uid=f"{uid}_unpublished"
+        )
+        post_delete.connect(forget_legal_links, sender=model, dispatch_uid=f"{uid}_deleted")
+    # Moving any page may move a legal page's address (an ancestor's slug or place changed);
+    # moves are rare, so forget on every one.
+    post_page_move.connect(forget_legal_links, dispatch_uid="legal_links_moved")
+    # A view restriction hides a page from the footer; a site's hostname or root changes
+    # its addresses.
+    for model in (PageViewRestriction, Site):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_legal_links,
+                sender=model,
+                dispatch_uid=f"legal_links_{model.__name__}_{signal is post_save}",
+            )
