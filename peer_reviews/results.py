@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from portal.markdown import render_markdown
 
 from .forms import YES_NO_CHOICES
-from .models import Invitation, QuotedAnswer, RecommendationsReport, SubmissionStatus
+from .models import (
+    ANONYMOUS_PARTICIPANT,
+    Invitation,
+    QuotedAnswer,
+    RecommendationsReport,
+    SubmissionStatus,
+)
 from .questions import CHOICE_TYPES, RATING_VALUES, TEXT_TYPES, QuestionType
 
 
@@ -189,11 +195,11 @@ def export_rows(worksheet):
     rows = []
     for s in submissions:
         inv = s.invitation
-        region = inv.region
+        region = inv.region if inv else None
         rows.append(
             [
-                inv.name,
-                inv.organisation.name if inv.organisation else "",
+                s.participant_name,
+                inv.organisation.name if inv and inv.organisation else "",
                 region.name if region else "",
                 region.country.name if region else "",
                 s.get_status_display(),
@@ -230,7 +236,11 @@ def report_data(worksheet):
             )
             if text:
                 by_question.setdefault(quote.field_name, []).append(
-                    {"participant": quote.submission.invitation, "text": text}
+                    {
+                        "participant": quote.submission.invitation
+                        or {"name": ANONYMOUS_PARTICIPANT},
+                        "text": text,
+                    }
                 )
         quotes = [
             {"question": questions[name], "answers": by_question[name]}

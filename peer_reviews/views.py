@@ -2,6 +2,7 @@
 organisers' pages (participants, results, exports, report). Every private response is marked
 uncacheable and unindexable."""
 
+import json
 import logging
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -27,6 +29,7 @@ from . import exports
 from .models import Invitation, QuotedAnswer, RecommendationsReport
 from .organiser_forms import InvitationForm, ReportForm
 from .permissions import can_manage, can_read_answers
+from .personal_data import erase_participants, participant_record
 from .results import build_results, event_facts, export_rows, report_data
 from .services import invitation_for_token, invitation_for_user, personal_url
 
@@ -256,6 +259,21 @@ def _send_invitation(request, page, invitation):
     )
 
 
+def _event_invitation(event, raw):
+    """The invitation to ``event`` whose id is ``raw`` (text from a URL or a form), else 404."""
+    pk = parse_id(raw)
+    invitation = None
+    if pk is not None:
+        invitation = (
+            Invitation.objects.filter(event=event, pk=pk)
+            .select_related("organisation", "region", "user")
+            .first()
+        )
+    if invitation is None:
+        raise Http404(_("No such participant in this event."))
+    return invitation
+
+
 def participants(page, request):
     denied = _require(request, page, can_manage)
     if denied:
@@ -276,12 +294,7 @@ def participants(page, request):
                 messages.success(request, _("%(name)s is invited.") % {"name": invitation.name})
                 return _private(redirect(request.path))
         elif action in ("revoke", "renew", "send"):
-            pk = parse_id(request.POST.get("invitation"))
-            invitation = (
-                Invitation.objects.filter(event=event, pk=pk).first() if pk is not None else None
-            )
-            if invitation is None:
-                raise Http404(_("No such participant in this event."))
+            invitation = _event_invitation(event, request.POST.get("invitation"))
             if action == "revoke":
                 invitation.revoke()
                 messages.success(
@@ -387,3 +400,69 @@ def report_pdf(page, request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{page.slug}-report.pdf"'
     return _private(response)
+
+
+def participant_data(page, request, invitation_id):
+    """Everything stored about one participant, as a JSON download (their right of access
+    and to portability)."""
+    denied = _require(request, page, can_manage)
+    if denied:
+        return denied
+    invitation = _event_invitation(page.get_parent(), invitation_id)
+    record = participant_record(invitation, request)
+    response = HttpResponse(
+        json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    stem = f"participant-{invitation.pk}-{timezone.localdate():%Y-%m-%d}"
+    response["Content-Disposition"] = f'attachment; filename="{stem}.json"'
+    return _private(response)
+
+
+ERASE_CHOICES = {"anonymise": True, "delete": False}
+
+
+def participant_erase(page, request, invitation_id):
+    """Erase one participant after confirmation: the invitation and drafts go; submitted
+    answers are kept without identity or deleted, as the organiser chooses."""
+    denied = _require(request, page, can_manage)
+    if denied:
+        return denied
+    invitation = _event_invitation(page.get_parent(), invitation_id)
+    participants_url = page.url + page.reverse_subpage("participants")
+    submissions = list(invitation.submissions.select_related("page"))
+    error = None
+    if request.method == "POST":
+        choice = request.POST.get("answers")
+        if choice in ERASE_CHOICES:
+            name = invitation.name
+            counts = erase_participants(
+                Invitation.objects.filter(pk=invitation.pk), keep_answers=ERASE_CHOICES[choice]
+            )
+            if counts["anonymised"]:
+                message = _(
+                    "%(name)s is erased; their submitted answers are kept without their name."
+                )
+            else:
+                message = _("%(name)s is erased with their answers.")
+            messages.success(request, message % {"name": name})
+            return _private(redirect(participants_url))
+        error = _("Choose what happens to the answers.")
+    context = _organiser_context(
+        page,
+        request,
+        invitation=invitation,
+        submissions=submissions,
+        submitted=sum(1 for s in submissions if s.is_submitted),
+        choice=request.POST.get("answers", ""),
+        error=error,
+        participants_url=participants_url,
+    )
+    return _private(
+        TemplateResponse(
+            request,
+            "peer_reviews/participant_erase.html",
+            context,
+            status=400 if error else 200,
+        )
+    )

@@ -12,6 +12,7 @@ from portal.visibility import public_pages
 
 from .models import Invitation, PeerReviewWorksheetPage
 from .permissions import can_manage, can_read_answers
+from .personal_data import purge_expired
 
 
 @hooks.register("filter_form_submissions_for_user")
@@ -108,3 +109,9 @@ def event_worksheets(event, request, context):
             "items": items,
         }
     )
+
+
+@hooks.register("purge_personal_data")
+def purge_peer_review_data(cutoff):
+    """The retention rule for participants (``personal_data.purge_expired``)."""
+    return purge_expired(cutoff)

@@ -1,8 +1,14 @@
 from .pages import PeerReviewWorksheetPage, WorksheetQuestion
-from .participation import Invitation, SubmissionStatus, WorksheetSubmission
+from .participation import (
+    ANONYMOUS_PARTICIPANT,
+    Invitation,
+    SubmissionStatus,
+    WorksheetSubmission,
+)
 from .report import QuotedAnswer, RecommendationsReport
 
 __all__ = [
+    "ANONYMOUS_PARTICIPANT",
     "Invitation",
     "PeerReviewWorksheetPage",
     "QuotedAnswer",

@@ -258,6 +258,18 @@ class PeerReviewWorksheetPage(RoutablePageMixin, FormMixin, Page):
 
         return views.participants(self, request)
 
+    @path("participants/<str:invitation_id>/data/", name="participant_data")
+    def participant_data_view(self, request, invitation_id):
+        from .. import views
+
+        return views.participant_data(self, request, invitation_id)
+
+    @path("participants/<str:invitation_id>/erase/", name="participant_erase")
+    def participant_erase_view(self, request, invitation_id):
+        from .. import views
+
+        return views.participant_erase(self, request, invitation_id)
+
     @path("report/", name="report")
     def report_view(self, request):
         from .. import views

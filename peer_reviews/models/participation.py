@@ -123,6 +123,9 @@ class Invitation(models.Model):
         self.save(update_fields=["token", "revoked_at"])
 
 
+ANONYMOUS_PARTICIPANT = _("Anonymous participant")
+
+
 class SubmissionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -131,9 +134,13 @@ class SubmissionStatus(models.TextChoices):
 class WorksheetSubmission(AbstractFormSubmission):
     """A participant's answers to one worksheet (``form_data``, keyed by question name)."""
 
+    # Empty once the participant is erased and their answers kept for the results without
+    # identity (``peer_reviews.personal_data``).
     invitation = models.ForeignKey(
         Invitation,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="submissions",
         verbose_name=_("participant"),
     )
@@ -154,7 +161,11 @@ class WorksheetSubmission(AbstractFormSubmission):
         ]
 
     def __str__(self):
-        return f"{self.invitation} – {self.get_status_display()}"
+        return f"{self.participant_name} – {self.get_status_display()}"
+
+    @property
+    def participant_name(self):
+        return self.invitation.name if self.invitation else str(ANONYMOUS_PARTICIPANT)
 
     @property
     def is_submitted(self):
