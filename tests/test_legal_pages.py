@@ -235,7 +235,12 @@ def test_admin_edits_a_legal_page(admin_client, legal):
     response = admin_client.get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == 200
     html = response.content.decode()
-    for field in ("organisation_name", "compliance_status", "non_accessible_content", "prepared_on"):
+    for field in (
+        "organisation_name",
+        "compliance_status",
+        "non_accessible_content",
+        "prepared_on",
+    ):
         assert f'name="{field}"' in html
 
 
