@@ -6,9 +6,11 @@ unpublishing, moving or deleting one of those pages (or restricting who may view
 forgets the cached links."""
 
 from django.core.cache import cache
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Substr
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models.legal import AccessibilityStatementPage, LegalNoticePage, PrivacyNoticePage
@@ -23,17 +25,37 @@ FOOTER_PAGES = (
 )
 
 
+def _find_legal_pages():
+    """{model: url} of the live legal pages not under a view restriction, in one query."""
+    steplen = Page.steplen
+    # A restriction on the page itself or an ancestor: the restricted page's path is the start
+    # of this page's path, as long as its depth times the step length.
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, F("page__depth") * steplen)
+    )
+    models = {model._meta.model_name: model for model, _label in FOOTER_PAGES}
+    pages = (
+        Page.objects.live()
+        .filter(content_type__app_label="portal", content_type__model__in=list(models))
+        .exclude(Exists(restricted))
+        .select_related("content_type")
+        .order_by("path")
+    )
+    found = {}
+    for page in pages:
+        found.setdefault(models[page.content_type.model], page.get_url())
+    return found
+
+
 def legal_links():
     """[(label, url)] of the legal pages that exist, live and public; labels stay lazy so
     each visitor reads them in their language."""
     urls = cache.get(CACHE_KEY)
     if urls is None:
-        urls = []
-        for model, _label in FOOTER_PAGES:
-            page = model.objects.live().public().first()
-            urls.append(page.get_url() if page else None)
+        found = _find_legal_pages()
+        urls = [found.get(model) for model, _label in FOOTER_PAGES]
         cache.set(CACHE_KEY, urls, None)
-    return [(label, url) for (_model, label), url in zip(FOOTER_PAGES, urls, strict=False) if url]
+    return [(label, url) for (_model, label), url in zip(FOOTER_PAGES, urls, strict=True) if url]
 
 
 def forget_legal_links(**kwargs):
