@@ -12,6 +12,7 @@ class PortalConfig(AppConfig):
         post_migrate.connect(
             sync_site_address, sender=self, dispatch_uid="portal_sync_site_address"
         )
+        from . import cache
         from .legal import connect_signals
         from .models import CooperationProject, Organisation
         from .roles import setup_roles_for_new
@@ -24,6 +25,7 @@ class PortalConfig(AppConfig):
                 setup_roles_for_new, sender=model, dispatch_uid=f"setup_roles_{model.__name__}"
             )
         connect_signals()
+        cache.connect()
 
 
 def sync_site_address(sender, using="default", verbosity=1, **kwargs):

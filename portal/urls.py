@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.views import switch_language
 from practices.views import validation_criteria
 
 from .ratelimit import limit_password_forms
@@ -13,6 +14,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("i18n/language/<str:language>/", switch_language, name="switch_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.reference_urls")),
     path("search/", include("search.urls")),

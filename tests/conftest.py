@@ -8,11 +8,13 @@ from tests.factories_search import make_search_corpus
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Nothing cached by one test (rate-limit counters, rendered pages) leaks into the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

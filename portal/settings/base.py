@@ -309,6 +309,7 @@ PORTAL_RATE_LIMITS = {
     )
 }
 RATELIMIT_USE_CACHE = "default"
+
 # -- Personal data (privacy notice, purge_personal_data) -------------------------------------
 # Participants' invitations (name, email, personal link) are deleted, their submitted answers
 # kept without identity and unsubmitted drafts deleted this many months after the last
@@ -320,3 +321,27 @@ if not (_retention.isascii() and _retention.isdigit() and 0 < int(_retention) <=
         f"not {_retention!r}."
     )
 PORTAL_PERSONAL_DATA_RETENTION_MONTHS = int(_retention)
+
+# -- Public page cache (docs/performance.md, "Page cache") ------------------------------------
+# Answers anonymous GETs of public pages from the "pages" cache before the session, CSRF and
+# authentication middleware run; marks every response public (with max-age) or private.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "portal.cache.PageCacheMiddleware",
+)
+# Rendered pages live in their own cache alias, the same kind of store as "default", so that a
+# flood of pages can never evict rate-limit counters or sessions.
+PORTAL_PAGE_CACHE_ALIAS = "pages"
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(BASE_DIR / ".cache" / "pages")),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "5000"))},
+    }
+# Seconds the portal keeps a rendered page (changes invalidate it at once); 0 turns it off.
+PORTAL_PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+# Seconds browsers and shared caches (reverse proxy, CDN) may reuse a public page: how long a
+# published change may take to reach visitors behind such a cache.
+PORTAL_CACHE_MAX_AGE = int(os.environ.get("CACHE_MAX_AGE", "300"))
