@@ -204,9 +204,7 @@ def check_paths(base, paths):
         with urllib.request.urlopen(base + urls[0], timeout=60) as response:
             if response.status != 200:
                 sys.exit(f"{name}: {urls[0]} answered {response.status}")
-            print(
-                f"   {name:<16} {urls[0][:60]:<60} {response.headers.get('Cache-Control', '-')}"
-            )
+            print(f"   {name:<16} {urls[0][:60]:<60} {response.headers.get('Cache-Control', '-')}")
 
 
 # -- wrk ---------------------------------------------------------------------------------------

@@ -175,9 +175,7 @@ def _public_models():
     models = {Tag, PageViewRestriction, Site, get_image_model(), get_document_model()}
     models.update(get_snippet_models())
     models.update(
-        model
-        for model in apps.get_app_config("portal").get_models()
-        if not issubclass(model, Page)
+        model for model in apps.get_app_config("portal").get_models() if not issubclass(model, Page)
     )
     return frozenset(models)
 
