@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 CSRF_FIELD = "csrfmiddlewaretoken"
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PORTAL_PAGE_CACHE_TIMEOUT = 600
+
+
 @pytest.fixture
 def content():
     home, index = make_site()

@@ -22,3 +22,6 @@ CACHES["pages"] = {  # noqa: F405
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages",
 }
+# Tests look at each view's own work (context, query counts): the page cache is off except in
+# tests/test_page_cache.py, which turns it on.
+PORTAL_PAGE_CACHE_TIMEOUT = 0
