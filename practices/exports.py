@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.exports import to_csv
-from portal.visibility import public_pages
 from portal.public_address import page_url
+from portal.visibility import public_pages
 
 from .models import PracticeBudget, PracticeOutcome, PracticePage, PracticeTheme, timescale
 

@@ -28,8 +28,8 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from portal.models import FundingProgramme, Theme
 from portal.pagination import paginate
-from portal.visibility import public_pages
 from portal.ratelimit import rate_limit
+from portal.visibility import public_pages
 
 from .permissions import PracticePageForm
 
