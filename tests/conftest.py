@@ -6,6 +6,19 @@ from tests.factories_search import make_search_corpus
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in another language leaves that
+    language active in the thread (LocaleMiddleware activates it and nothing deactivates it),
+    and the next test's fixtures would build their translated labels in it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Nothing cached by one test (rate-limit counters, rendered pages) leaks into the next."""
     from django.core.cache import caches
