@@ -88,7 +88,7 @@ def load_judgments(path=JUDGMENTS):
             continue
         where = f"{where} ({query!r})"
         language = entry.get("language", default_language)
-        seen[(query.strip().lower(), language)] += 1
+        seen[(query.strip().lower(), str(language))] += 1
         relevant = entry.get("relevant")
         if not isinstance(relevant, list) or not 1 <= len(relevant) <= MAX_RELEVANT:
             problems.append(f"{where}: `relevant` must list 1 to {MAX_RELEVANT} items")
@@ -126,25 +126,25 @@ def load_judgments(path=JUDGMENTS):
 
 
 def _item_urls(kind, slugs):
-    """{slug: URL path} of the public items of one kind with these slugs."""
-    if kind == "practice":
+    """(slug, URL) of the items of one kind with these slugs that the public can see (a page
+    translated into several languages: one pair per translation)."""
+    if kind in ("practice", "event"):
+        from learning_events.models import LearningEventPage
+        from portal.visibility import public_pages
         from practices.models import PracticePage
 
-        return {p.slug: p.url for p in PracticePage.objects.live().public().filter(slug__in=slugs)}
-    if kind == "event":
-        from learning_events.models import LearningEventPage
-
-        events = LearningEventPage.objects.live().public().filter(slug__in=slugs)
-        return {e.slug: e.url for e in events}
+        model = PracticePage if kind == "practice" else LearningEventPage
+        pages = public_pages(model.objects.filter(slug__in=slugs))
+        return [(page.slug, page.url) for page in pages]
     from portal.models import CooperationProject, Region
 
     model = CooperationProject if kind == "project" else Region
-    return {obj.slug: obj.get_absolute_url() for obj in model.objects.filter(slug__in=slugs)}
+    return [(obj.slug, obj.get_absolute_url()) for obj in model.objects.filter(slug__in=slugs)]
 
 
 def expected_urls(judgments):
-    """{"kind:slug": URL path} for every item the judgments name; a JudgmentError naming the
-    items the database does not have."""
+    """{"kind:slug": {URL paths}} for every item the judgments name (a hit on any translation
+    of a page counts); a JudgmentError naming the items the database does not have."""
     wanted = {}
     for judgment in judgments:
         for item in judgment.relevant:
@@ -152,8 +152,8 @@ def expected_urls(judgments):
             wanted.setdefault(kind, set()).add(slug)
     urls = {}
     for kind, slugs in wanted.items():
-        for slug, url in _item_urls(kind, slugs).items():
-            urls[f"{kind}:{slug}"] = urlsplit(url).path
+        for slug, url in _item_urls(kind, slugs):
+            urls.setdefault(f"{kind}:{slug}", set()).add(urlsplit(url).path)
     missing = sorted({item for j in judgments for item in j.relevant} - set(urls))
     if missing:
         raise JudgmentError("not in the content (or not public): " + ", ".join(missing))
@@ -189,7 +189,7 @@ def run_judgments(client, judgments, urls, engine_name):
                 f"{judgment.query!r}: answered by {results.engine!r}, not {engine_name!r} "
                 f"({results.notice})"
             )
-        expected = {urls[item] for item in judgment.relevant}
+        expected = set().union(*(urls[item] for item in judgment.relevant))
         paths = [urlsplit(hit.url).path for hit in results.hits]
         rank = next((i for i, path in enumerate(paths, 1) if path in expected), None)
         first = f"{results.hits[0].title} ({results.hits[0].type})" if results.hits else ""
