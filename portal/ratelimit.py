@@ -74,6 +74,13 @@ def _key(group, request):
     return client_ip(request)
 
 
+def login_client_ip(request):
+    """The client's address for django-axes' records, or None when the request carries no
+    valid one (a unix-socket server, Django's force_login): axes stores it in an IP address
+    column, which PostgreSQL refuses to fill with "unknown"."""
+    return _valid_ip(client_ip(request))
+
+
 def retry_after_response(request, retry_after, json=False):
     """The 429 answer: a friendly page (or JSON) and Retry-After in whole seconds."""
     seconds = max(1, math.ceil(retry_after))
