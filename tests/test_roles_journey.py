@@ -278,3 +278,17 @@ def test_editors_still_go_back_to_the_listing_after_a_workflow_action(client, pe
     )
     assert response["Location"] == reverse("wagtailadmin_explore", args=(people["index"].pk,))
     assert PracticePage.objects.get(pk=page.pk).live
+
+
+def test_validator_lands_on_the_dashboard_after_acting_from_the_review_modal(client, people):
+    """The dashboard's Approve button posts to Wagtail's workflow action view, which would go
+    on to the practice's editor: closed to the validator once it is published."""
+    page = create_and_submit(client, people)
+    client.force_login(people["validator"])
+    response = client.post(
+        workflow_action_url(page, "approve"), {**ALL_MET, "comment": "Good."}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("wagtailadmin_home"), 302)]
+    assert "you do not have permission" not in response.content.decode()
+    assert PracticePage.objects.get(pk=page.pk).live
