@@ -84,19 +84,21 @@ def event_counts(model, pks):
     (hosting or taking part), for the result cards of regions and organisations."""
     from portal.models import Organisation, Region
 
+    if model not in (Region, Organisation):
+        return None
+    # The public-pages rule reads the view restrictions when built: built once, used twice.
+    published = published_events()
     if model is Region:
         counts = _count_by(
-            published_events()
-            .filter(host_region__in=pks)
+            published.filter(host_region__in=pks)
             .order_by()
             .values("host_region")
             .annotate(n=Count("pk")),
             "host_region",
         )
-    elif model is Organisation:
+    else:
         counts = _count_by(
-            published_events()
-            .filter(host_organisation__in=pks)
+            published.filter(host_organisation__in=pks)
             .order_by()
             .values("host_organisation")
             .annotate(n=Count("pk")),
@@ -105,7 +107,7 @@ def event_counts(model, pks):
         through = LearningEventPage.participating_organisations.through
         taking_part = (
             through.objects.filter(
-                organisation__in=pks, learningeventpage__in=published_events().values("pk")
+                organisation__in=pks, learningeventpage__in=published.values("pk")
             )
             .exclude(learningeventpage__host_organisation=F("organisation"))
             .order_by()
@@ -114,8 +116,6 @@ def event_counts(model, pks):
         )
         for pk, n in _count_by(taking_part, "organisation").items():
             counts[pk] = counts.get(pk, 0) + n
-    else:
-        return None
 
     def wording(n):
         return ngettext("%(count)s learning event", "%(count)s learning events", n) % {"count": n}

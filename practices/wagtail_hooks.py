@@ -68,19 +68,21 @@ def practice_counts(model, pks):
     result cards of regions and organisations; two queries at most, whatever the pks."""
     from portal.models import Organisation, Region
 
+    if model not in (Region, Organisation):
+        return None
+    # The public-pages rule reads the view restrictions when built: built once, used twice.
+    published = _published()
     if model is Region:
         counts = _count_by(
-            _published()
-            .filter(regions__in=pks)
+            published.filter(regions__in=pks)
             .order_by()
             .values("regions")
             .annotate(n=Count("pk", distinct=True)),
             "regions",
         )
-    elif model is Organisation:
+    else:
         counts = _count_by(
-            _published()
-            .filter(lead_organisation__in=pks)
+            published.filter(lead_organisation__in=pks)
             .order_by()
             .values("lead_organisation")
             .annotate(n=Count("pk")),
@@ -88,7 +90,7 @@ def practice_counts(model, pks):
         )
         partnered = (
             PracticePage.partner_organisations.through.objects.filter(
-                organisation__in=pks, practicepage__in=_published().values("pk")
+                organisation__in=pks, practicepage__in=published.values("pk")
             )
             .exclude(practicepage__lead_organisation=F("organisation"))
             .order_by()
@@ -97,8 +99,6 @@ def practice_counts(model, pks):
         )
         for pk, n in _count_by(partnered, "organisation").items():
             counts[pk] = counts.get(pk, 0) + n
-    else:
-        return None
 
     def wording(n):
         return ngettext("%(count)s good practice", "%(count)s good practices", n) % {"count": n}
