@@ -4,6 +4,7 @@ step with edits and deletions made in the admin."""
 
 import datetime
 from types import SimpleNamespace
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.management import call_command
@@ -166,9 +167,9 @@ def test_an_organisation_is_found_with_its_kind_place_and_counts(client, records
     assert 'href="https://filantropia.example.org"' in html
     # No page of its own: the card leads to what names it.
     (hit,) = response.context["hits"]
-    named = hits(
-        search(client, **{"q": hit.url.split("q=")[1].replace("%22", '"').replace("+", " ")})
-    )
+    path, _question, params = hit.url.partition("?")
+    assert path == "/search/" and parse_qs(params) == {"q": ['"Filantropia Foundation Timisoara"']}
+    named = hits(client.get(hit.url))
     assert {
         "Home care in rural Castile",
         "Mobile teams in Timiș",
@@ -468,4 +469,27 @@ def test_an_elasticsearch_answer_with_records_shows_their_cards(
     assert {key: count for key, (_label, count) in type_counts(response).items()} == {
         "region": 1,
         "project": 1,
+    }
+
+
+def test_elasticsearch_request_for_records_and_a_region():
+    """Choosing record types and a region: the type filter and the region filter reach
+    Elasticsearch as post_filter terms on the fields the records' documents carry."""
+    from search.query import SearchQuery
+
+    engine = ElasticsearchEngine(url="http://127.0.0.1:9", index="portal")
+    query = SearchQuery("social model", {"type": ["project", "region"], "region": ["timis"]})
+    request = engine.build_search(query, {"type": 5, "region": 2})._s.to_dict()
+    assert request["post_filter"] == {
+        "bool": {
+            "must": [
+                {"terms": {"doc_type": ["project", "region"]}},
+                {"terms": {"region": ["timis"]}},
+            ]
+        }
+    }
+    # The type facet is counted with the region selection applied, and the other way round.
+    assert request["aggs"]["_filter_type"]["filter"] == {"terms": {"region": ["timis"]}}
+    assert request["aggs"]["_filter_region"]["filter"] == {
+        "terms": {"doc_type": ["project", "region"]}
     }
