@@ -1,8 +1,9 @@
 """What learning events add to other pages (home, practice, project, region), the admin
 listing of all events, and the demo content."""
 
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
@@ -71,6 +72,55 @@ def region_hosted_events(region, request):
         "template": "learning_events/_event_list.html",
         "items": events,
     }
+
+
+def _count_by(rows, key):
+    return {row[key]: row["n"] for row in rows}
+
+
+@hooks.register("portal_reference_counts")
+def event_counts(model, pks):
+    """Published events per region (hosted there, as on the region's page) or organisation
+    (hosting or taking part), for the result cards of regions and organisations."""
+    from portal.models import Organisation, Region
+
+    if model not in (Region, Organisation):
+        return None
+    # The public-pages rule reads the view restrictions when built: built once, used twice.
+    published = published_events()
+    if model is Region:
+        counts = _count_by(
+            published.filter(host_region__in=pks)
+            .order_by()
+            .values("host_region")
+            .annotate(n=Count("pk")),
+            "host_region",
+        )
+    else:
+        counts = _count_by(
+            published.filter(host_organisation__in=pks)
+            .order_by()
+            .values("host_organisation")
+            .annotate(n=Count("pk")),
+            "host_organisation",
+        )
+        through = LearningEventPage.participating_organisations.through
+        taking_part = (
+            through.objects.filter(
+                organisation__in=pks, learningeventpage__in=published.values("pk")
+            )
+            .exclude(learningeventpage__host_organisation=F("organisation"))
+            .order_by()
+            .values("organisation")
+            .annotate(n=Count("learningeventpage", distinct=True))
+        )
+        for pk, n in _count_by(taking_part, "organisation").items():
+            counts[pk] = counts.get(pk, 0) + n
+
+    def wording(n):
+        return ngettext("%(count)s learning event", "%(count)s learning events", n) % {"count": n}
+
+    return wording, counts
 
 
 def events_of_practice(practice):

@@ -145,3 +145,26 @@ def create_demo_role_users():
 def admin_init_js():
     """Starts what Wagtail would start with inline scripts (see portal/security.py)."""
     return format_html('<script src="{}"></script>', static("portal/js/admin-init.js"))
+
+
+# After the domain apps' types (order 0): practices and events come first in the type facet
+# and in a rebuild.
+@hooks.register("register_search_type", order=50)
+def project_search_type():
+    from .search_documents import project_search_type
+
+    return project_search_type()
+
+
+@hooks.register("register_search_type", order=50)
+def region_search_type():
+    from .search_documents import region_search_type
+
+    return region_search_type()
+
+
+@hooks.register("register_search_type", order=50)
+def organisation_search_type():
+    from .search_documents import organisation_search_type
+
+    return organisation_search_type()

@@ -1,5 +1,6 @@
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
@@ -55,6 +56,54 @@ def project_practices(project, request):
 @hooks.register("portal_region_sections")
 def region_practices(region, request):
     return _practice_section(_("Practices in this region"), _published().filter(regions=region))
+
+
+def _count_by(rows, key):
+    return {row[key]: row["n"] for row in rows}
+
+
+@hooks.register("portal_reference_counts")
+def practice_counts(model, pks):
+    """Public practices per region (those in it) or organisation (led or partnered), for the
+    result cards of regions and organisations; two queries at most, whatever the pks."""
+    from portal.models import Organisation, Region
+
+    if model not in (Region, Organisation):
+        return None
+    # The public-pages rule reads the view restrictions when built: built once, used twice.
+    published = _published()
+    if model is Region:
+        counts = _count_by(
+            published.filter(regions__in=pks)
+            .order_by()
+            .values("regions")
+            .annotate(n=Count("pk", distinct=True)),
+            "regions",
+        )
+    else:
+        counts = _count_by(
+            published.filter(lead_organisation__in=pks)
+            .order_by()
+            .values("lead_organisation")
+            .annotate(n=Count("pk")),
+            "lead_organisation",
+        )
+        partnered = (
+            PracticePage.partner_organisations.through.objects.filter(
+                organisation__in=pks, practicepage__in=published.values("pk")
+            )
+            .exclude(practicepage__lead_organisation=F("organisation"))
+            .order_by()
+            .values("organisation")
+            .annotate(n=Count("practicepage", distinct=True))
+        )
+        for pk, n in _count_by(partnered, "organisation").items():
+            counts[pk] = counts.get(pk, 0) + n
+
+    def wording(n):
+        return ngettext("%(count)s good practice", "%(count)s good practices", n) % {"count": n}
+
+    return wording, counts
 
 
 @hooks.register("load_demo_content", order=10)

@@ -1,11 +1,14 @@
 """Keeping the index in step with the content.
 
-Wagtail's signals drive it: publishing (which is also how edits reach the public site),
-unpublishing, moving, slug changes and deletion. The embedded index is written inside the
-same database transaction as the change, so a failure rolls the change back and the editor
-sees it: nothing is swallowed. An external engine (Elasticsearch) is updated once the
-transaction commits; if that fails the error is logged at ERROR level with the objects
-concerned and the command that repairs it.
+Wagtail's signals drive it for pages: publishing (which is also how edits reach the public
+site), unpublishing, moving, slug changes and deletion. Indexed records that are not pages
+(regions, organisations, projects) follow Django's saves, deletions and many-to-many changes,
+and take the records whose documents show them along (``SearchType.dependents``).
+
+The embedded index is written inside the same database transaction as the change, so a
+failure rolls the change back and the editor sees it: nothing is swallowed. An external
+engine (Elasticsearch) is updated once the transaction commits; if that fails the error is
+logged at ERROR level with the objects concerned and the command that repairs it.
 """
 
 import logging

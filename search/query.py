@@ -183,6 +183,8 @@ class Hit:
     snippet_html: str
     display: dict
     score: float | None = None
+    # Set for the page shown (search.registry.prepare_hits): the type's own result card.
+    card_template: str = ""
 
 
 @dataclass

@@ -70,6 +70,13 @@ class SearchType:
       was built in. ``choice_labels()`` gives {facet key: {value: label}} for facet values
       that come from code (statuses, programmes), and ``localise(display)`` returns a hit's
       display dict with its code-made labels in the current language (search/labels.py).
+    - ``card_template`` (optional): the template of this type's result card (it gets ``hit``);
+      without one, the search page's own card (practices, events).
+    - ``annotate`` (optional): ``annotate(hits)`` adds live figures to the display of the hits
+      of this type on the page shown (counts, say), in a bounded number of queries.
+    - ``dependents`` (optional, for models that are not pages): ``dependents(obj)`` lists
+      ``(model, pks)`` of other indexed objects whose documents show this one (a project
+      names its partners); saving or deleting it re-indexes them too (search/signals.py).
     """
 
     key: str
@@ -84,6 +91,9 @@ class SearchType:
     download_url_name: str = ""
     choice_labels: object = None
     localise: object = None
+    card_template: str = ""
+    annotate: object = None
+    dependents: object = None
 
     def indexable(self, obj):
         if self.is_indexable is not None:
@@ -112,6 +122,21 @@ def search_type_for_model(model):
         if issubclass(model, search_type.model):
             return search_type
     return None
+
+
+def prepare_hits(hits):
+    """Give each hit its type's card template and live figures (``annotate``)."""
+    types = search_types()
+    by_type = {}
+    for hit in hits:
+        search_type = types.get(hit.type)
+        if search_type is not None:
+            hit.card_template = search_type.card_template
+            by_type.setdefault(hit.type, []).append(hit)
+    for key, typed_hits in by_type.items():
+        if types[key].annotate is not None:
+            types[key].annotate(typed_hits)
+    return hits
 
 
 def iter_documents(batch_size=500):

@@ -154,7 +154,7 @@ def test_results_keep_the_search_order(client, corpus):
         "Inclusion of adults with ADHD",
         "Social caretakers in public housing",
     ]
-    page = client.get("/search/", {"sort": "start_year"})
+    page = client.get("/search/", {"sort": "start_year", "type": "practice"})
     assert titles(data) == [hit.title for hit in page.context["hits"]]
 
 

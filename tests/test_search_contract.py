@@ -57,8 +57,12 @@ def titles(results):
 
 
 def found(engine, text="", per_page=20, **filters):
+    """The corpus's cases are about its five practices: narrowed to them unless a type is
+    chosen, since its countries, regions and organisations are findable records too (their
+    cases: tests/test_search_reference.py)."""
     sort = filters.pop("sort", "")
     page = filters.pop("page", 1)
+    filters.setdefault("type", ["practice"])
     return engine.search(SearchQuery(text, filters, sort, page, per_page))
 
 

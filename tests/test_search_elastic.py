@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 from elasticsearch.dsl.faceted_search_base import FacetedResponse
 
+from portal.models import CooperationProject, Organisation, Region
 from search.engines import elastic, get_engine, reset_engine_cache
 from search.engines.elastic import ElasticsearchEngine
 from search.facets import document_facets  # noqa: F401  (documents the shared facet rows)
@@ -545,11 +546,18 @@ def test_rebuild_sends_every_document_to_a_new_index_then_moves_the_alias(monkey
     monkeypatch.setattr(ElasticsearchEngine, "BATCH", 2)
     reported = []
 
-    assert engine.rebuild(iter_documents(), lambda done, total: reported.append(done)) == 5
-    assert reported == [2, 4, 5]
-    assert sorted(action["_id"] for action in sent) == sorted(
-        f"practice:{page.pk}" for page in corpus.values()
-    )
+    # The practices, then the regions, organisations and projects they name.
+    expected = [f"practice:{page.pk}" for page in corpus.values()]
+    for key, model in (
+        ("project", CooperationProject),
+        ("region", Region),
+        ("organisation", Organisation),
+    ):
+        expected += [f"{key}:{pk}" for pk in model.objects.values_list("pk", flat=True)]
+    total = len(expected)
+    assert engine.rebuild(iter_documents(), lambda done, total: reported.append(done)) == total
+    assert reported == [*range(2, total, 2), total]
+    assert sorted(action["_id"] for action in sent) == sorted(expected)
     (new,) = {action["_index"] for action in sent}
     assert new.startswith("portal-") and new != "portal-old"
     engine.client.options.assert_called_once_with(request_timeout=elastic.REBUILD_TIMEOUT)

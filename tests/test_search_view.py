@@ -5,6 +5,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from portal.models import CooperationProject, Organisation, Region
 from search.engines.embedded import EmbeddedEngine
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +44,12 @@ def test_facet_links_toggle_values_and_keep_the_query(client, corpus):
 
 def test_pagination_links_keep_the_state(client, corpus, settings):
     settings.PORTAL_SEARCH_PAGE_SIZE = 2
-    response = client.get("/search/", {"country": ["IT", "ES", "BG"], "sort": "budget"})
+    response = client.get(
+        "/search/", {"type": "practice", "country": ["IT", "ES", "BG"], "sort": "budget"}
+    )
     pages = response.context["pages"]
     assert pages["count"] == 2
-    assert pages["next"] == "?country=IT&country=ES&country=BG&sort=budget&page=2"
+    assert pages["next"] == "?type=practice&country=IT&country=ES&country=BG&sort=budget&page=2"
 
 
 def test_no_hits_page_helps(client, corpus):
@@ -120,11 +123,14 @@ def test_query_count_is_bounded(client, corpus, django_assert_max_num_queries):
 
 def test_search_index_command_rebuilds_and_reports(corpus, capsys, monkeypatch):
     # One batch exactly: the full bar is reported once, not after the batch and at the end.
-    monkeypatch.setattr(EmbeddedEngine._IndexWriter, "BATCH", 5)
+    # The corpus's 5 practices and its regions, organisations and projects.
+    total = 5 + Region.objects.count() + Organisation.objects.count()
+    total += CooperationProject.objects.count()
+    monkeypatch.setattr(EmbeddedEngine._IndexWriter, "BATCH", total)
     call_command("search_index", "--rebuild")
     out = capsys.readouterr().out
-    assert "indexed 5 documents" in out
+    assert f"indexed {total} documents" in out
     # The full bar is drawn once and ends its line (the engine's log line comes after it).
-    assert out.count("5/5") == 1 and "5/5\n" in out
+    assert out.count(f"{total}/{total}") == 1 and f"{total}/{total}\n" in out
     call_command("search_index")
-    assert "5 documents indexed" in capsys.readouterr().out
+    assert f"{total} documents indexed" in capsys.readouterr().out

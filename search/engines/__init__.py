@@ -64,10 +64,14 @@ def get_engine():
 
 def search(query):
     """What views call: the configured engine's results, with the labels the code defines
-    worded in the current language (search/labels.py)."""
+    worded in the current language (search/labels.py) and each hit's card and live figures
+    (search.registry.prepare_hits)."""
     from search.labels import localise
+    from search.registry import prepare_hits
 
-    return localise(get_engine().search(query))
+    results = localise(get_engine().search(query))
+    prepare_hits(results.hits)
+    return results
 
 
 def reset_engine_cache():
