@@ -1,0 +1,72 @@
+"""The thesaurus in the admin (a snippet with its labels inline), as search/ reads it (the
+``register_thesaurus`` hook) and in the demo content (fixtures/thesaurus.yaml)."""
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .forms import ConceptForm
+from .models import Concept, ConceptLabel, LabelKind
+
+
+class BroaderColumn(Column):
+    def get_value(self, instance):
+        return ", ".join(concept.preferred_label for concept in instance.broader.all())
+
+
+class ConceptViewSet(SnippetViewSet):
+    model = Concept
+    icon = "list-ul"
+    menu_label = _("Thesaurus")
+    menu_order = 310
+    add_to_admin_menu = True
+    search_backend_name = None  # plain ORM lookups on the fields below
+    search_fields = ["preferred_label", "slug", "definition", "labels__text"]
+    list_filter = ["broader", "target_groups"]
+    ordering = ["preferred_label"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        "preferred_label",
+        BroaderColumn("broader", label=_("Broader")),
+        Column("synonym_count", label=_("Synonyms"), sort_key="synonym_count"),
+    ]
+    edit_handler = ObjectList(Concept.panels, base_form_class=ConceptForm)
+
+    def get_queryset(self, request):
+        synonyms = (
+            ConceptLabel.objects.filter(concept=OuterRef("pk"), kind=LabelKind.ALTERNATIVE)
+            .order_by()
+            .values("concept")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        # A subquery rather than a join: the listing's search joins the labels too, and
+        # the count must not multiply with it.
+        return (
+            Concept.objects.annotate(synonym_count=Coalesce(Subquery(synonyms), 0))
+            .prefetch_related("broader")
+            .distinct()
+        )
+
+
+register_snippet(ConceptViewSet)
+
+
+@hooks.register("register_thesaurus")
+def thesaurus_concepts():
+    from .models import thesaurus_concepts
+
+    return thesaurus_concepts()
+
+
+@hooks.register("load_demo_content", order=50)
+def load_demo_thesaurus(home):
+    from .loading import load_thesaurus
+
+    return load_thesaurus()
