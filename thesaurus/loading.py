@@ -169,11 +169,12 @@ def load_thesaurus(path=None):
 
     # Labels: unique per language across the file and the concepts only the admin has.
     admin_only = [c for slug, c in stored.items() if slug not in by_slug]
-    for entry in entries:
+    for position, entry in enumerate(entries):
         if not entry.rows or entry.problems:
             continue
+        # Against the concepts above it: a clash is reported once, on the later label.
         others = label_keys(
-            [(e.name, e.rows) for e in entries if e is not entry and e.rows]
+            [(e.name, e.rows) for e in entries[:position] if e.rows]
             + [(c.preferred_label, c.label_rows()) for c in admin_only]
         )
         for index, message in label_problems(entry.rows, others):
