@@ -13,7 +13,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from portal.demo import DemoDataError, load_reference_data
 from practices.models import PracticePage
-from practices.search_documents import practice_document, practice_documents
+from practices.search_documents import DOCUMENT_FIELDS, practice_document, practice_documents
 from search.query import SearchQuery
 from tests.factories import TargetGroupFactory, make_practice
 from thesaurus.loading import load_thesaurus
@@ -163,7 +163,7 @@ def test_the_demo_file_covers_the_portals_groups_and_themes_and_loads_idempotent
     assert Concept.objects.count() >= 40
     assert "created" in message
     before = _snapshot()
-    assert load_thesaurus().endswith("(0 created, 0 updated, %d unchanged)" % len(before[0]))
+    assert load_thesaurus().endswith(f"(0 created, 0 updated, {len(before[0])} unchanged)")
     assert _snapshot() == before
     from portal.models import TargetGroup
 
@@ -224,7 +224,7 @@ def test_everyday_phrasing_is_expanded_through_the_concept(demo_thesaurus):
     (expansion,) = query("help older people stay at home").expansions
     assert words(expansion.terms) == ["older", "people"]
     assert expansion.label == "Older people"
-    alternatives = dict((" ".join(t.words), w) for t, w in expansion.alternatives)
+    alternatives = {" ".join(t.words): w for t, w in expansion.alternatives}
     assert alternatives["elderly"] == alternatives["seniors"] == 0.8
     assert "older people" not in alternatives  # the words typed are not repeated
 
@@ -338,9 +338,7 @@ def test_a_tagged_practice_is_found_by_its_concepts_labels(demo_thesaurus, clien
     document = practice_document(PracticePage.objects.get(pk=practice.pk))
     assert {"seniors", "elderly", "domiciliary care", "help at home"} <= set(document.names)
     (bulk,) = practice_documents(
-        PracticePage.objects.filter(pk=practice.pk).values(
-            *__import__("practices.search_documents", fromlist=["DOCUMENT_FIELDS"]).DOCUMENT_FIELDS
-        )
+        PracticePage.objects.filter(pk=practice.pk).values(*DOCUMENT_FIELDS)
     )
     assert bulk.names == document.names
     # Searching the words alone still finds it: the labels are in its document.
