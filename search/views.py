@@ -95,9 +95,7 @@ def search(request):
             )
             if query.page > 1
             else None,
-            "next": query_string(
-                query.text, query.filters, sort, query.page + 1, exact=query.exact
-            )
+            "next": query_string(query.text, query.filters, sort, query.page + 1, exact=query.exact)
             if query.page < results.num_pages
             else None,
         }
