@@ -344,3 +344,42 @@ def test_a_tagged_practice_is_found_by_its_concepts_labels(demo_thesaurus, clien
     # Searching the words alone still finds it: the labels are in its document.
     response = client.get("/search/", {"q": "seniors", "exact": "1"})
     assert [hit.title for hit in response.context["hits"]] == ["Friendly visits"]
+
+
+def test_editing_a_concept_reindexes_the_practices_it_is_linked_to(
+    demo_thesaurus, admin_client, client, site_pages, monkeypatch
+):
+    from portal.models import TargetGroup
+
+    make_practice(
+        site_pages[1],
+        title="Friendly visits",
+        target_groups=[TargetGroup.objects.get(slug="older-people")],
+    )
+    assert client.get("/search/", {"q": "golden agers", "exact": "1"}).context["hits"] == []
+    older = Concept.objects.get(slug="older-people")
+    labels = [(label.text, label.language, label.kind) for label in older.labels.all()]
+    form = concept_form(
+        "Older people",
+        [*labels, ("golden agers", "en", "alternative")],
+        broader=older.broader.all(),
+        slug="older-people",
+    )
+    form["target_groups"] = [group.pk for group in older.target_groups.all()]
+    response = admin_client.post(reverse(EDIT_URL, args=[older.pk]), form, follow=True)
+    assert response.status_code == 200
+    hits = client.get("/search/", {"q": "golden agers", "exact": "1"}).context["hits"]
+    assert [hit.title for hit in hits] == ["Friendly visits"]
+
+    # Too many documents for the editor's request: left to a rebuild, and said so.
+    monkeypatch.setattr("search.indexing.REINDEX_LIMIT", 0)
+    form = concept_form(
+        "Older people",
+        [*labels, ("silver surfers", "en", "alternative")],
+        broader=older.broader.all(),
+        slug="older-people",
+    )
+    form["target_groups"] = [group.pk for group in older.target_groups.all()]
+    response = admin_client.post(reverse(EDIT_URL, args=[older.pk]), form, follow=True)
+    assert "search_index --rebuild" in response.content.decode()
+    assert client.get("/search/", {"q": "silver surfers", "exact": "1"}).context["hits"] == []

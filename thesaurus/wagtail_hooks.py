@@ -58,6 +58,60 @@ class ConceptViewSet(SnippetViewSet):
 register_snippet(ConceptViewSet)
 
 
+def _references(concepts):
+    """The (facet, value) pairs of the target groups and themes linked to ``concepts``."""
+    references = set()
+    for concept in concepts:
+        if isinstance(concept, Concept) and concept.pk:
+            stored = Concept.objects.filter(pk=concept.pk)
+            references |= {
+                ("target_group", slug)
+                for slug in stored.values_list("target_groups__slug", flat=True)
+            }
+            references |= {
+                ("theme", slug) for slug in stored.values_list("themes__slug", flat=True)
+            }
+    references.discard(("target_group", None))
+    references.discard(("theme", None))
+    return references
+
+
+@hooks.register("before_edit_snippet")
+def remember_linked_documents(request, instance):
+    request.thesaurus_references = _references([instance])
+
+
+@hooks.register("before_delete_snippet")
+def remember_deleted_links(request, instances):
+    request.thesaurus_references = _references(instances)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+@hooks.register("after_delete_snippet")
+def reindex_linked_documents(request, instance):
+    """Practices (any indexed type) with the concept's target groups or themes, before and
+    after the change, get the new labels in their search documents now; above
+    search.indexing.REINDEX_LIMIT of them the editor is asked to rebuild the index."""
+    from django.contrib import messages
+
+    from search.indexing import update_tagged
+
+    instances = instance if isinstance(instance, list) else [instance]
+    if not any(isinstance(each, Concept) for each in instances):
+        return
+    references = getattr(request, "thesaurus_references", set()) | _references(instances)
+    if update_tagged(references) is None:
+        messages.warning(
+            request,
+            _(
+                "Many pages are tagged with this concept's target groups or themes: their "
+                "search documents get its new labels at the next "
+                "“manage.py search_index --rebuild”."
+            ),
+        )
+
+
 @hooks.register("register_thesaurus")
 def thesaurus_concepts():
     from .models import thesaurus_concepts
