@@ -124,3 +124,16 @@ def load_demo_thesaurus(home):
     from .loading import load_thesaurus
 
     return load_thesaurus()
+
+
+@hooks.register("setup_roles")
+def thesaurus_roles(groups):
+    """Site editors grow the thesaurus; validators and contributors may look at it."""
+    from portal.roles import model_permissions
+
+    groups.site_editors.permissions.add(*model_permissions(Concept))
+    view = model_permissions(Concept, ["view"])
+    groups.validators.permissions.add(*view)
+    for group in groups.contributors:
+        group.permissions.add(*view)
+    return "Thesaurus: site editors edit concepts, the other roles see them"
