@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from portal.cache import new_generation
 from portal.demo import DemoDataError
 from portal.models import TargetGroup, Theme
 from portal.yaml_lines import Problem, line_of, load_with_lines
@@ -287,7 +288,9 @@ def _save(entries, stored, themes):
         if (changed or entry.changed) and entry.slug in stored:
             updated += 1
     if created or updated:
+        # Label rows are written in bulk, without the signals that would say so.
         search_thesaurus.forget()
+        new_generation()
     unchanged = len(entries) - created - updated
     return (
         f"Thesaurus: {len(entries)} concepts ({created} created, {updated} updated, "
