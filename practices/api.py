@@ -151,6 +151,8 @@ def _list_url(request, query, sort, per_page, page):
             pairs += [(key, value) for value in query.filters.get(key, [])]
     if sort:
         pairs.append(("sort", sort))
+    if query.exact:
+        pairs.append(("exact", "1"))
     if per_page != DEFAULT_PER_PAGE:
         pairs.append(("per_page", str(per_page)))
     if page > 1:
@@ -176,6 +178,21 @@ def _facets(results):
         }
         for facet in results.facets
         if facet.key != TYPE_FACET
+    ]
+
+
+def _also_searched(query):
+    """What the thesaurus added to the words (empty with exact=1), docs/api.md."""
+    return [
+        {
+            "words": " ".join(" ".join(term.words) for term in expansion.terms),
+            "concept": expansion.label,
+            "alternatives": [
+                {"words": " ".join(term.words), "weight": weight}
+                for term, weight in expansion.alternatives
+            ],
+        }
+        for expansion in query.expansions
     ]
 
 
@@ -212,6 +229,7 @@ def practice_list(request):
             # In the engine's order; a page made private since it was indexed is left out.
             "results": [practice_summary(pages[pk], request) for pk in ids if pk in pages],
             "facets": _facets(results),
+            "also_searched": _also_searched(query),
         }
     )
     response["X-Search-Engine"] = results.engine

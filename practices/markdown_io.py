@@ -22,6 +22,7 @@ from portal.models import (
     Region,
     TargetGroup,
 )
+from portal.yaml_lines import Problem, line_of, load_with_lines
 
 from .models import (
     NARRATIVE_SECTIONS,
@@ -75,16 +76,6 @@ ROW_KEYS = {
 }
 
 
-@dataclass
-class Problem:
-    source: str
-    line: int
-    message: str
-
-    def __str__(self):
-        return f"{self.source}, line {self.line}: {self.message}"
-
-
 class ImportFailed(Exception):
     def __init__(self, problems):
         self.problems = problems
@@ -101,24 +92,10 @@ class ParsedPractice:
     resolved: dict = field(default_factory=dict)
 
     def line(self, *path):
-        while path and path not in self.lines:
-            path = path[:-1]
-        return self.lines.get(path, 1)
+        return line_of(self.lines, *path)
 
     def error(self, message, *path):
         self.problems.append(Problem(self.source, self.line(*path), message))
-
-
-def _record_lines(node, path, lines, offset):
-    lines[path] = node.start_mark.line + offset
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child = (*path, key_node.value)
-            _record_lines(value_node, child, lines, offset)
-            lines[child] = key_node.start_mark.line + offset
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _record_lines(item, (*path, index), lines, offset)
 
 
 def parse_practice(text, source="<text>"):
@@ -130,23 +107,17 @@ def parse_practice(text, source="<text>"):
         parsed.error("the file must start with a front-matter block between '---' lines")
         return parsed
     front, body = match.group(1), text[match.end() :]
-    try:
-        loader = yaml.SafeLoader(front)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else {}
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        parsed.problems.append(Problem(source, line, f"front matter is not valid YAML: {problem}"))
+    data, lines, problem = load_with_lines(front, source, first_line=2)
+    if problem:
+        problem.message = f"front matter is {problem.message}"
+        parsed.problems.append(problem)
         return parsed
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
         parsed.error("the front matter must be a set of 'key: value' lines")
         return parsed
-    _record_lines(node, (), parsed.lines, 2)
+    parsed.lines = lines
     parsed.data = data
 
     body_offset = front.count("\n") + 3  # the two '---' lines plus 1-based numbering

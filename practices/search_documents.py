@@ -7,6 +7,8 @@ from operator import itemgetter
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from search.thesaurus import reference_labels
+
 from .models import NARRATIVE_SECTIONS, PracticePage, timescale
 
 MARKDOWN_NOISE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_#>`|]+")
@@ -158,7 +160,11 @@ def practice_documents(rows):
     rows = list(rows)
     related = _related_in_bulk([row["pk"] for row in rows])
     url = _bulk_url(Site.get_site_root_paths())
-    return [_document(row, related[row["pk"]], url(row["pk"], row["url_path"])) for row in rows]
+    concepts = reference_labels()
+    return [
+        _document(row, related[row["pk"]], url(row["pk"], row["url_path"]), concepts)
+        for row in rows
+    ]
 
 
 def _choice_labels():
@@ -208,11 +214,30 @@ def practice_document(page):
         [(g.slug, g.name) for g in page.target_groups.all()],
         [o.name for o in page.partner_organisations.all()],
     )
-    return _document(_page_values(page), related, page.get_url() or page.url_path)
+    return _document(
+        _page_values(page), related, page.get_url() or page.url_path, reference_labels()
+    )
 
 
-def _document(page, related, url):
-    """The SearchDocument of one practice from its DOCUMENT_FIELDS values."""
+def _concept_labels(themes, groups, concepts, names):
+    """The thesaurus labels (synonyms in every language) of the concepts linked to the
+    practice's themes and target groups, not already among ``names``: a practice for "older
+    people" is found by "seniors" even where its text never says it."""
+    known = {name.lower() for name in names}
+    labels = []
+    references = [("theme", slug) for slug, _name in themes]
+    references += [("target_group", slug) for slug, _name in groups]
+    for reference in references:
+        for label in concepts.get(reference, ()):
+            if label.lower() not in known:
+                known.add(label.lower())
+                labels.append(label)
+    return labels
+
+
+def _document(page, related, url, concepts):
+    """The SearchDocument of one practice from its DOCUMENT_FIELDS values; ``concepts`` is
+    search.thesaurus.reference_labels(), read once per batch."""
     from search.registry import SearchDocument
 
     status_labels, programme_labels, type_label, ongoing = _choice_labels()
@@ -239,6 +264,7 @@ def _document(page, related, url):
         names += [page["project__acronym"], page["project__name"]]
     if programme_label:
         names.append(programme_label)
+    names += _concept_labels(themes, groups, concepts, names)
     facets = {
         "country": [(page["country__code"], country)],
         "region": regions,

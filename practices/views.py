@@ -106,7 +106,16 @@ def download(request):
     filters = {**params.filters, "type": ["practice"]}
     ids, page = [], 1
     while len(ids) < DOWNLOAD_LIMIT:
-        query = SearchQuery(params.text, filters, params.sort, page, CHUNK, snippets=False)
+        query = SearchQuery(
+            params.text,
+            filters,
+            params.sort,
+            page,
+            CHUNK,
+            snippets=False,
+            expansions=params.expansions,  # the same thesaurus expansion as the page
+            exact=params.exact,
+        )
         results = search(query)
         ids += [hit.object_id for hit in results.hits if hit.type == "practice"]
         if page >= results.num_pages:

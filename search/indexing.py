@@ -66,6 +66,43 @@ def update_objects(model, pks):
             _external(external.remove_documents, description, search_type.key, gone)
 
 
+# A change to reference data re-indexes the documents concerned in the editor's request up to
+# this many; beyond it the editor is told to run a rebuild (docs/search.md, "Thesaurus").
+REINDEX_LIMIT = 1000
+
+
+def update_tagged(references, limit=None):
+    """Re-index the documents that carry any of these ``(facet, value)`` pairs, e.g. the
+    practices for a target group whose thesaurus labels changed. Returns how many, or None
+    (and changes nothing) when there are more than ``limit``."""
+    from django.db.models import Q
+
+    from .models import IndexedFacetValue
+    from .registry import search_types
+
+    limit = REINDEX_LIMIT if limit is None else limit
+    condition = Q()
+    for facet, value in references:
+        condition |= Q(facet=facet, value=value)
+    if not condition:
+        return 0
+    rows = list(
+        IndexedFacetValue.objects.filter(condition)
+        .values_list("document__doc_type", "document__object_id")
+        .distinct()[: limit + 1]
+    )
+    if len(rows) > limit:
+        return None
+    by_type = {}
+    for doc_type, object_id in rows:
+        by_type.setdefault(doc_type, []).append(object_id)
+    types = search_types()
+    for doc_type, pks in by_type.items():
+        if doc_type in types:
+            update_objects(types[doc_type].model, pks)
+    return len(rows)
+
+
 def remove_objects(model, pks):
     search_type = search_type_for_model(model)
     if search_type is None:

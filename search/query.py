@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.parsing import clamp_int
@@ -82,6 +83,15 @@ class ParsedText:
         return ParsedText(tuple(t for t in self.required if t != term), self.excluded)
 
 
+@dataclass(frozen=True)
+class Expansion:
+    """Other ways of saying part of the query (from the thesaurus, search/thesaurus.py)."""
+
+    terms: tuple[Term, ...]  # the consecutive required terms of the query it stands for
+    alternatives: tuple[tuple[Term, float], ...]  # each other word or phrase with its weight 0<w<1
+    label: str = ""  # the concept's preferred label, shown as "also: …"
+
+
 def parse_text(text):
     """Words must all match, "quoted phrases" match in order, -word or -"phrase" excludes.
     Punctuation and operators of any engine's syntax are just separators here."""
@@ -114,6 +124,10 @@ class SearchQuery:
     # Highlighted titles and snippets cost the most per hit (ts_headline on PostgreSQL);
     # callers that only need the hits (downloads) switch them off.
     snippets: bool = True
+    # What the thesaurus adds to the words (search/thesaurus.py); empty with ``exact``.
+    expansions: tuple[Expansion, ...] = ()
+    # "Search the words alone" (exact=1 in the URL): no thesaurus expansion.
+    exact: bool = False
 
     def __post_init__(self):
         self.text = CONTROL_RE.sub(" ", self.text or "")[:MAX_QUERY_LENGTH]
@@ -136,14 +150,22 @@ class SearchQuery:
 
     @classmethod
     def from_params(cls, params, per_page=PER_PAGE):
-        """From a QueryDict (request.GET)."""
-        return cls(
+        """From a QueryDict (request.GET); the words are expanded through the thesaurus in
+        the active language unless the URL says ``exact=1``."""
+        # search.thesaurus builds Expansions of this module's Terms, hence the late import.
+        from .thesaurus import expand
+
+        query = cls(
             text=params.get("q", ""),
             filters={key: params.getlist(key) for key in FACET_KEYS if key in params},
             sort=params.get("sort", ""),
             page=params.get("page", 1),
             per_page=per_page,
+            exact=params.get("exact") == "1",
         )
+        if not query.exact:
+            query.expansions = expand(query.parsed, get_language())
+        return query
 
     @property
     def is_browse(self):
@@ -155,18 +177,38 @@ class SearchQuery:
 
     def with_page(self, page):
         return SearchQuery(
-            self.text, dict(self.filters), self.sort, page, self.per_page, self.snippets
+            self.text,
+            dict(self.filters),
+            self.sort,
+            page,
+            self.per_page,
+            self.snippets,
+            self.expansions,
+            self.exact,
         )
 
+    @property
+    def also_searched(self):
+        """The words the thesaurus added, as shown on the page: ["elderly", "seniors", …]."""
+        seen = []
+        for expansion in self.expansions:
+            for term, _weight in expansion.alternatives:
+                text = " ".join(term.words)
+                if text not in seen:
+                    seen.append(text)
+        return seen
 
-def query_string(text="", filters=None, sort="", page=None):
-    """``?q=…&<facet>=…&sort=…&page=…`` for a search page, facets in display order; the
-    defaults (no words, no sort, page 1) are left out."""
+
+def query_string(text="", filters=None, sort="", page=None, exact=False):
+    """``?q=…&<facet>=…&sort=…&exact=1&page=…`` for a search page, facets in display order;
+    the defaults (no words, no sort, expansion on, page 1) are left out."""
     pairs = [("q", text)] if text else []
     for key in FACET_KEYS:
         pairs += [(key, value) for value in (filters or {}).get(key, [])]
     if sort:
         pairs.append(("sort", sort))
+    if exact:
+        pairs.append(("exact", "1"))
     if page and page > 1:
         pairs.append(("page", str(page)))
     return "?" + urlencode(pairs)

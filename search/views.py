@@ -41,7 +41,7 @@ def _tools(query, results):
                     "label": _("Download these results as CSV (%(type)s)")
                     % {"type": search_type.label},
                     "url": reverse(search_type.download_url_name)
-                    + query_string(query.text, query.filters, query.sort),
+                    + query_string(query.text, query.filters, query.sort, exact=query.exact),
                 }
             )
     return compare, downloads
@@ -67,7 +67,10 @@ def search(request):
                 "count": value.count,
                 "selected": value.selected,
                 "url": query_string(
-                    query.text, _toggled(query.filters, facet.key, value.value), sort
+                    query.text,
+                    _toggled(query.filters, facet.key, value.value),
+                    sort,
+                    exact=query.exact,
                 ),
             }
             values.append(item)
@@ -87,10 +90,12 @@ def search(request):
         pages = {
             "number": query.page,
             "count": results.num_pages,
-            "previous": query_string(query.text, query.filters, sort, query.page - 1)
+            "previous": query_string(
+                query.text, query.filters, sort, query.page - 1, exact=query.exact
+            )
             if query.page > 1
             else None,
-            "next": query_string(query.text, query.filters, sort, query.page + 1)
+            "next": query_string(query.text, query.filters, sort, query.page + 1, exact=query.exact)
             if query.page < results.num_pages
             else None,
         }
@@ -104,7 +109,13 @@ def search(request):
         "hits": results.hits,
         "facets": facets,
         "selected": selected,
-        "clear_url": query_string(query.text) if query.filters else None,
+        "clear_url": query_string(query.text, exact=query.exact) if query.filters else None,
+        # What the thesaurus added, with a link to the words alone (docs/search.md).
+        "also_searched": query.also_searched,
+        "exact_url": query_string(query.text, query.filters, sort, exact=True)
+        if query.expansions
+        else None,
+        "expand_url": query_string(query.text, query.filters, sort) if query.exact else None,
         "clear_query_url": query_string("", query.filters, sort) if query.text else None,
         "sorts": [
             {"value": key, "label": label, "selected": key == query.sort}

@@ -214,6 +214,7 @@ def test_junk_parameters_never_error(client, corpus, params):
         "previous",
         "results",
         "facets",
+        "also_searched",
     }
 
 

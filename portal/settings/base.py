@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "learning_events",
     "peer_reviews",
     "search",
+    "thesaurus",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
