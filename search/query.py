@@ -82,6 +82,64 @@ class ParsedText:
         return ParsedText(tuple(t for t in self.required if t != term), self.excluded)
 
 
+@dataclass(frozen=True)
+class Expansion:
+    """Other ways of saying part of the query (from the thesaurus, search/thesaurus.py)."""
+
+    # The consecutive required terms of the query it stands for, e.g.
+    # (Term(("older",)), Term(("people",))).
+    terms: tuple[Term, ...]
+    # Each other word or phrase with its weight 0 < w < 1, e.g. ((Term(("elderly",)), 0.8),
+    # (Term(("seniors",)), 0.8), (Term(("frail", "elderly")), 0.5)).
+    alternatives: tuple[tuple[Term, float], ...]
+    label: str = ""  # the concept's preferred label, shown as "also: …"
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """One "word" of the query for matching and for counting how many words a document
+    holds: satisfied when every one of ``terms`` is present, or any of ``alternatives``
+    (from an Expansion). A quoted phrase without alternatives is *strict*: required in every
+    tier; every other group is optional in the partial tier."""
+
+    terms: tuple[Term, ...]
+    alternatives: tuple[tuple[Term, float], ...] = ()
+
+    @property
+    def strict(self):
+        return not self.alternatives and any(term.is_phrase for term in self.terms)
+
+
+def term_groups(required, expansions=()):
+    """The required terms grouped: the terms an expansion stands for (consecutive, in the
+    query's order) become one group with its alternatives, every other term a group of its
+    own. Expansions that do not fit the query, or overlap an earlier one, are ignored."""
+    groups, i = [], 0
+    by_start = sorted(expansions, key=lambda e: -len(e.terms))
+    while i < len(required):
+        for expansion in by_start:
+            size = len(expansion.terms)
+            alternatives = tuple(
+                (term, float(weight))
+                for term, weight in expansion.alternatives
+                if term.words and term not in expansion.terms
+            )
+            if size and alternatives and tuple(required[i : i + size]) == expansion.terms:
+                groups.append(TermGroup(expansion.terms, alternatives))
+                i += size
+                break
+        else:
+            groups.append(TermGroup((required[i],)))
+            i += 1
+    return tuple(groups)
+
+
+# The partial tier holds documents with at least half of the optional groups (rounded up);
+# when no document reaches that, those with at least one.
+def partial_threshold(optional_count):
+    return -(-optional_count // 2)
+
+
 def parse_text(text):
     """Words must all match, "quoted phrases" match in order, -word or -"phrase" excludes.
     Punctuation and operators of any engine's syntax are just separators here."""
@@ -114,8 +172,11 @@ class SearchQuery:
     # Highlighted titles and snippets cost the most per hit (ts_headline on PostgreSQL);
     # callers that only need the hits (downloads) switch them off.
     snippets: bool = True
+    # Other ways of saying parts of the query (search/thesaurus.py fills them in).
+    expansions: tuple[Expansion, ...] = ()
 
     def __post_init__(self):
+        self.expansions = tuple(self.expansions or ())
         self.text = CONTROL_RE.sub(" ", self.text or "")[:MAX_QUERY_LENGTH]
         self.parsed = parse_text(self.text)
         clean = {}
@@ -146,6 +207,22 @@ class SearchQuery:
         )
 
     @property
+    def groups(self):
+        """The required terms as TermGroups, expansions applied (see term_groups)."""
+        return term_groups(self.parsed.required, self.expansions)
+
+    @property
+    def optional_groups(self):
+        """The groups a document of the partial tier may lack (not quoted phrases)."""
+        return tuple(group for group in self.groups if not group.strict)
+
+    @property
+    def has_partial_tier(self):
+        """Whether documents holding only some of the words can be shown: it takes at least
+        two words that may be missing."""
+        return len(self.optional_groups) >= 2
+
+    @property
     def is_browse(self):
         return not self.parsed
 
@@ -155,7 +232,13 @@ class SearchQuery:
 
     def with_page(self, page):
         return SearchQuery(
-            self.text, dict(self.filters), self.sort, page, self.per_page, self.snippets
+            self.text,
+            dict(self.filters),
+            self.sort,
+            page,
+            self.per_page,
+            self.snippets,
+            self.expansions,
         )
 
 
@@ -183,6 +266,9 @@ class Hit:
     snippet_html: str
     display: dict
     score: float | None = None
+    # True when the document holds only some of the words (the partial tier, shown after
+    # the documents holding every word).
+    partial: bool = False
 
 
 @dataclass
@@ -210,6 +296,9 @@ class SearchResults:
     hits: list[Hit]
     total: int
     facets: list[FacetResult]
+    # How many of ``total`` hold every word (the rest, when any, form the partial tier:
+    # documents holding only some of the words, shown when fewer than a page hold them all).
+    all_words_total: int | None = None
     # Set when the configured engine failed and another one answered.
     notice: str = ""
     # The name of the engine that answered ("embedded", "elasticsearch").
@@ -218,6 +307,14 @@ class SearchResults:
     # facet's selection would give: [{"label", "text", "filters", "count"}].
     suggestions: list = field(default_factory=list)
     relaxations: list = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.all_words_total is None:
+            self.all_words_total = self.total
+
+    @property
+    def partial_total(self):
+        return self.total - self.all_words_total
 
     @property
     def num_pages(self):

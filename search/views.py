@@ -11,6 +11,28 @@ from .registry import search_types
 
 FACETS_SHOWN = 8
 
+# The sort menu's first choice, value "": the default sort, relevance as soon as words are
+# typed and newest without words. A page showing the default sends no sort, so a query
+# typed on the blank page is ranked by relevance; a sort sticks only when chosen.
+DEFAULT_SORT_LABELS = {
+    True: _("Relevance"),
+    False: _("Newest (relevance once you search for words)"),
+}
+
+
+def _sorts(query, chosen):
+    """The sort menu: the default first, then every sort a visitor may choose here."""
+    words = bool(query.parsed.required)
+    default = "relevance" if words else "newest"
+    sorts = [{"value": "", "label": DEFAULT_SORT_LABELS[words], "selected": not chosen}]
+    for key, label in SORTS.items():
+        if key == default and chosen != key:
+            continue
+        if key == "relevance" and not words:
+            continue
+        sorts.append({"value": key, "label": label, "selected": key == chosen})
+    return sorts
+
 
 def _toggled(filters, key, value):
     values = list(filters.get(key, []))
@@ -55,6 +77,8 @@ def search(request):
     query = results.query  # the engine may have moved a page number past the end back
     # Keep the sort the visitor asked for in links only when it is not the default.
     sort = request.GET.get("sort", "") if request.GET.get("sort", "") in SORTS else ""
+    if sort == "relevance" and not query.parsed.required:
+        sort = ""  # relevance without words reads as the default
 
     facets = []
     selected = []
@@ -102,15 +126,16 @@ def search(request):
         "downloads": downloads,
         "results": results,
         "hits": results.hits,
+        # The partial tier (documents holding only some of the words) is listed apart,
+        # under its own heading, after the documents holding every word.
+        "hits_all_words": [hit for hit in results.hits if not hit.partial],
+        "hits_partial": [hit for hit in results.hits if hit.partial],
+        "partial_first_rank": query.offset + 1 + sum(1 for hit in results.hits if not hit.partial),
         "facets": facets,
         "selected": selected,
         "clear_url": query_string(query.text) if query.filters else None,
         "clear_query_url": query_string("", query.filters, sort) if query.text else None,
-        "sorts": [
-            {"value": key, "label": label, "selected": key == query.sort}
-            for key, label in SORTS.items()
-            if key != "relevance" or query.parsed.required
-        ],
+        "sorts": _sorts(query, sort),
         "hidden_filters": [(k, v) for k, values in query.filters.items() for v in values],
         "pages": pages,
         "first_rank": query.offset + 1,
