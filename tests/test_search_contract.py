@@ -92,9 +92,7 @@ def test_documents_holding_every_word_come_first(engine, corpus):
     assert titles(only) == ["Social caretakers in public housing"] and only.total == 1
 
 
-def test_fewer_than_a_page_holding_every_word_are_followed_by_most_of_the_words(
-    engine, corpus
-):
+def test_fewer_than_a_page_holding_every_word_are_followed_by_most_of_the_words(engine, corpus):
     # older, people, employment: Help at Home holds all three; caretakers (older, people),
     # Randers (people in a target group's name, employment) and the youth pathways (young
     # people, employment) two; the food bank only "people" (one of three: not shown).
@@ -369,7 +367,7 @@ def test_no_hits_explains_which_word_or_filter_to_drop(engine, corpus):
     results = found(engine, '"older people" poverty', country=["IT"])
     assert results.total == 0
     labels = {item["label"]: item["count"] for item in results.relaxations}
-    assert labels["without “\"older people\"”"] == 1
+    assert labels['without “"older people"”'] == 1
     assert labels["without “poverty”"] == 1
     results = found(engine, "older poverty", country=["DK"])
     assert results.total == 0
