@@ -337,6 +337,8 @@ def query_mix(rng):
         ("rare word", {"q": rare}),
         ("two words", {"q": "employment training"}),
         ("phrase", {"q": f'"{PHRASE}"'}),
+        # Fewer than a page hold every word: the partial tier is counted and ranked.
+        ("everyday question", {"q": "help older people stay at home longer"}),
         ("word + 2 facets", {"q": common, "country": countries[:3], "status": "ongoing"}),
         (
             "browse, 3 facets",
