@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal.parsing import clamp_int
@@ -222,6 +223,13 @@ class SearchQuery:
         two words that may be missing."""
         return len(self.optional_groups) >= 2
 
+    def shows_partial_tier(self, all_words):
+        """Whether the partial tier is shown when ``all_words`` documents (before facets)
+        hold every word: when they do not fill a page of the search page. The search
+        page's page size, not this query's, so that the API and the downloads, whatever
+        their page size, list what the search page lists."""
+        return self.has_partial_tier and all_words < search_page_size()
+
     @property
     def is_browse(self):
         return not self.parsed
@@ -240,6 +248,11 @@ class SearchQuery:
             self.snippets,
             self.expansions,
         )
+
+
+def search_page_size():
+    """Results per page of the search page (settings.PORTAL_SEARCH_PAGE_SIZE)."""
+    return getattr(settings, "PORTAL_SEARCH_PAGE_SIZE", PER_PAGE)
 
 
 def query_string(text="", filters=None, sort="", page=None):

@@ -1,12 +1,11 @@
 """/search/: the public faceted search. Everything the page shows is in its URL."""
 
-from django.conf import settings
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .engines import search as run_search
-from .query import PER_PAGE, SORTS, SearchQuery, query_string
+from .query import SORTS, SearchQuery, query_string, search_page_size
 from .registry import search_types
 
 FACETS_SHOWN = 8
@@ -70,9 +69,7 @@ def _tools(query, results):
 
 
 def search(request):
-    query = SearchQuery.from_params(
-        request.GET, per_page=getattr(settings, "PORTAL_SEARCH_PAGE_SIZE", PER_PAGE)
-    )
+    query = SearchQuery.from_params(request.GET, per_page=search_page_size())
     results = run_search(query)
     query = results.query  # the engine may have moved a page number past the end back
     # Keep the sort the visitor asked for in links only when it is not the default.

@@ -283,7 +283,7 @@ class ElasticsearchEngine(SearchEngine):
         response = self.build_search(query, sizes).execute()
         all_words_total = response.hits.total.value
         threshold = None
-        if query.has_partial_tier and matches(response) < query.per_page:
+        if query.shows_partial_tier(matches(response)):
             # Fewer than a page hold every word: ask again for those holding most of them.
             threshold = partial_threshold(len(query.optional_groups))
             partial = self.build_search(query, sizes, threshold).execute()

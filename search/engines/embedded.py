@@ -916,7 +916,7 @@ class EmbeddedEngine(SearchEngine):
         # The partial tier is shown when fewer than a page of documents hold every word,
         # counted before facets, so that a facet's count is what selecting it gives.
         layers = []
-        if query.has_partial_tier and matches.bit_count() < query.per_page:
+        if query.shows_partial_tier(matches.bit_count()):
             layers = self._partial_layers(dialect, bitmaps, words, matches)
         candidates = matches
         for layer in layers:
