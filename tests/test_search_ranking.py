@@ -160,9 +160,14 @@ def _ids_and_flags(text, filters, per_page=5):
 
 
 @pytest.mark.parametrize("filters", [{}, {"country": ["IT"]}, {"country": ["ES"]}])
-@pytest.mark.parametrize("sparse_limit", [0, 10_000])
+@pytest.mark.parametrize(
+    ("sparse_limit", "any_rows"),
+    # Ranked by id; from the first rows of the ranking of any word; from all of them when
+    # the first rows (two on the first page: -18 + 4 x 5) hold too few.
+    [(10_000, 1000), (0, 1000), (0, -18)],
+)
 def test_partial_tier_ranks_by_words_held_on_every_path(
-    partial_index, monkeypatch, filters, sparse_limit
+    partial_index, monkeypatch, filters, sparse_limit, any_rows
 ):
     everything, results = _ids_and_flags("harbour ferry pier", {})
     held = {pk: len(words) for pk, words in partial_index.items()}
@@ -175,7 +180,18 @@ def test_partial_tier_ranks_by_words_held_on_every_path(
     assert [pk for pk, partial in everything if not partial] == [24, 48]
     assert results.all_words_total == 2 and results.total == 12
     monkeypatch.setattr(embedded, "SPARSE_SELECTION", sparse_limit)
+    monkeypatch.setattr(embedded, "ANY_RANKING_ROWS", any_rows)
+    asked = []
+    ranking = EmbeddedEngine._any_ranking
+
+    def any_ranking(dialect, words, shared, need):
+        asked.append(need)
+        return ranking(dialect, words, shared, need)
+
+    monkeypatch.setattr(EmbeddedEngine, "_any_ranking", staticmethod(any_ranking))
     narrowed, results = _ids_and_flags("harbour ferry pier", filters)
+    assert (None in asked) == (any_rows < 0)
+    assert bool(asked) == (sparse_limit == 0)
 
     def selected(pk):
         return not filters or ("IT" if pk % 4 else "ES") in filters["country"]

@@ -170,6 +170,10 @@ TIERS = ("title", "head", None)
 # query; beyond, by walking the documents in order.
 SPARSE_SELECTION = 2000
 
+# The partial tier's large layers are ranked from the first rows of one ranking of the
+# documents holding any word; all of them only when those rows hold too few of a layer.
+ANY_RANKING_ROWS = 1000
+
 # What a hit is made of (see _hits).
 ROW_COLUMNS = "id, doc_type, object_id, title, url, display, summary, NULL"
 
@@ -790,29 +794,49 @@ class EmbeddedEngine(SearchEngine):
             remaining = bitmaps.ids_of(selected) if sparse else None
             contains = bitmaps.members(selected)
             seen = set()
+
+            def take(ranked, seen=seen, contains=contains):
+                for pk, _score in ranked:
+                    if pk not in seen:
+                        seen.add(pk)
+                        if contains(pk):
+                            kept.append(pk)
+
             for mode, field in passes:
                 limit = need - start + len(seen) if unfiltered else None
                 if sparse:
                     remaining = [pk for pk in remaining if pk not in seen]
                     if not remaining:
                         break
-                    ranked = dialect.ranked(words, field, limit, remaining, mode)
+                    take(dialect.ranked(words, field, limit, remaining, mode))
                 elif mode == "any":
-                    if "any" not in shared:
-                        shared["any"] = dialect.ranked(words, field, None, None, mode)
-                    ranked = shared["any"]
+                    take(self._any_ranking(dialect, words, shared, need))
+                    if len(kept) - start < min(need - start, total) and not shared["complete"]:
+                        # The first rows of the ranking held too few of this layer: rank
+                        # everything (same order, so the layer's first ones are the same).
+                        del kept[start:]
+                        seen.clear()
+                        take(self._any_ranking(dialect, words, shared, None))
                 else:
-                    ranked = dialect.ranked(words, field, limit, None, mode)
-                for pk, _score in ranked:
-                    if pk not in seen:
-                        seen.add(pk)
-                        if contains(pk):
-                            kept.append(pk)
+                    take(dialect.ranked(words, field, limit, None, mode))
                 if len(kept) - start >= min(need - start, total):
                     break
             if len(kept) >= need:
                 break
         return [pk for pk in kept[query.offset : need] if pk is not None]
+
+    @staticmethod
+    def _any_ranking(dialect, words, shared, need):
+        """The documents holding any of the words, best first: the first rows (documents
+        holding more words score higher, so a layer's best are near the top; filtering a
+        ranking keeps its order), or, with ``need`` None, all of them. Kept in ``shared`` for
+        the other layers."""
+        if "any" not in shared or (need is None and not shared["complete"]):
+            limit = None if need is None else ANY_RANKING_ROWS + 4 * need
+            ranked = dialect.ranked(words, None, limit, None, "any")
+            shared["any"] = ranked
+            shared["complete"] = limit is None or len(ranked) < limit
+        return shared["any"]
 
     def _ordered(self, dialect, bitmaps, query, tiers):
         """Rows of the requested page in a field order (newest, budget, start year), tier
