@@ -312,6 +312,9 @@ def query_mix(rng):
         ("rare word", {"q": rare}),
         ("two words", {"q": "employment training"}),
         ("phrase", {"q": f'"{PHRASE}"'}),
+        # A long question few documents answer in full (the rare word): the partial tier
+        # (documents holding at least half of the words) is counted and ranked.
+        ("long question", {"q": f"help older people stay at home {rare} longer"}),
         ("word + 2 facets", {"q": common, "country": countries[:3], "status": "ongoing"}),
         (
             "browse, 3 facets",

@@ -209,7 +209,8 @@ def practice_list(request):
     query = results.query  # the engine may have moved a page number past the end back
     sort = request.GET.get("sort", "") if request.GET.get("sort", "") in SORTS else ""
 
-    ids = [hit.object_id for hit in results.hits if hit.type == practice_type]
+    hits = {hit.object_id: hit for hit in results.hits if hit.type == practice_type}
+    ids = list(hits)
     pages = {}
     if ids:
         pages = {page.pk: page for page in listed_practices().filter(pk__in=ids)}
@@ -218,6 +219,8 @@ def practice_list(request):
         {
             "engine": results.engine,
             "count": results.total,
+            # How many of them hold every word of q; the rest hold only some (see match).
+            "count_all_words": results.all_words_total,
             "page": query.page,
             "num_pages": num_pages,
             "next": _list_url(request, query, sort, per_page, query.page + 1)
@@ -227,7 +230,16 @@ def practice_list(request):
             if query.page > 1
             else None,
             # In the engine's order; a page made private since it was indexed is left out.
-            "results": [practice_summary(pages[pk], request) for pk in ids if pk in pages],
+            # "match": "all" when the practice holds every word of q, "some" when it holds
+            # only some (the partial tier, after those holding all).
+            "results": [
+                {
+                    **practice_summary(pages[pk], request),
+                    "match": "some" if hits[pk].partial else "all",
+                }
+                for pk in ids
+                if pk in pages
+            ],
             "facets": _facets(results),
             "also_searched": _also_searched(query),
         }

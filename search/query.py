@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -87,9 +88,58 @@ class ParsedText:
 class Expansion:
     """Other ways of saying part of the query (from the thesaurus, search/thesaurus.py)."""
 
-    terms: tuple[Term, ...]  # the consecutive required terms of the query it stands for
-    alternatives: tuple[tuple[Term, float], ...]  # each other word or phrase with its weight 0<w<1
+    # The consecutive required terms of the query it stands for, e.g.
+    # (Term(("older",)), Term(("people",))).
+    terms: tuple[Term, ...]
+    # Each other word or phrase with its weight 0 < w < 1, e.g. ((Term(("elderly",)), 0.8),
+    # (Term(("seniors",)), 0.8), (Term(("frail", "elderly")), 0.5)).
+    alternatives: tuple[tuple[Term, float], ...]
     label: str = ""  # the concept's preferred label, shown as "also: …"
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """One "word" of the query for matching and for counting how many words a document
+    holds: satisfied when every one of ``terms`` is present, or any of ``alternatives``
+    (from an Expansion). A quoted phrase without alternatives is *strict*: required in every
+    tier; every other group is optional in the partial tier."""
+
+    terms: tuple[Term, ...]
+    alternatives: tuple[tuple[Term, float], ...] = ()
+
+    @property
+    def strict(self):
+        return not self.alternatives and any(term.is_phrase for term in self.terms)
+
+
+def term_groups(required, expansions=()):
+    """The required terms grouped: the terms an expansion stands for (consecutive, in the
+    query's order) become one group with its alternatives, every other term a group of its
+    own. Expansions that do not fit the query, or overlap an earlier one, are ignored."""
+    groups, i = [], 0
+    by_start = sorted(expansions, key=lambda e: -len(e.terms))
+    while i < len(required):
+        for expansion in by_start:
+            size = len(expansion.terms)
+            alternatives = tuple(
+                (term, float(weight))
+                for term, weight in expansion.alternatives
+                if term.words and term not in expansion.terms
+            )
+            if size and alternatives and tuple(required[i : i + size]) == expansion.terms:
+                groups.append(TermGroup(expansion.terms, alternatives))
+                i += size
+                break
+        else:
+            groups.append(TermGroup((required[i],)))
+            i += 1
+    return tuple(groups)
+
+
+# The partial tier holds documents with at least half of the optional groups (rounded up);
+# when no document reaches that, those with at least one.
+def partial_threshold(optional_count):
+    return -(-optional_count // 2)
 
 
 def parse_text(text):
@@ -130,6 +180,7 @@ class SearchQuery:
     exact: bool = False
 
     def __post_init__(self):
+        self.expansions = tuple(self.expansions or ())
         self.text = CONTROL_RE.sub(" ", self.text or "")[:MAX_QUERY_LENGTH]
         self.parsed = parse_text(self.text)
         clean = {}
@@ -168,6 +219,29 @@ class SearchQuery:
         return query
 
     @property
+    def groups(self):
+        """The required terms as TermGroups, expansions applied (see term_groups)."""
+        return term_groups(self.parsed.required, self.expansions)
+
+    @property
+    def optional_groups(self):
+        """The groups a document of the partial tier may lack (not quoted phrases)."""
+        return tuple(group for group in self.groups if not group.strict)
+
+    @property
+    def has_partial_tier(self):
+        """Whether documents holding only some of the words can be shown: it takes at least
+        two words that may be missing."""
+        return len(self.optional_groups) >= 2
+
+    def shows_partial_tier(self, all_words):
+        """Whether the partial tier is shown when ``all_words`` documents (before facets)
+        hold every word: when they do not fill a page of the search page. The search
+        page's page size, not this query's, so that the API and the downloads, whatever
+        their page size, list what the search page lists."""
+        return self.has_partial_tier and all_words < search_page_size()
+
+    @property
     def is_browse(self):
         return not self.parsed
 
@@ -199,6 +273,11 @@ class SearchQuery:
         return seen
 
 
+def search_page_size():
+    """Results per page of the search page (settings.PORTAL_SEARCH_PAGE_SIZE)."""
+    return getattr(settings, "PORTAL_SEARCH_PAGE_SIZE", PER_PAGE)
+
+
 def query_string(text="", filters=None, sort="", page=None, exact=False):
     """``?q=…&<facet>=…&sort=…&exact=1&page=…`` for a search page, facets in display order;
     the defaults (no words, no sort, expansion on, page 1) are left out."""
@@ -227,6 +306,9 @@ class Hit:
     score: float | None = None
     # Set for the page shown (search.registry.prepare_hits): the type's own result card.
     card_template: str = ""
+    # True when the document holds only some of the words (the partial tier, shown after
+    # the documents holding every word).
+    partial: bool = False
 
 
 @dataclass
@@ -254,6 +336,9 @@ class SearchResults:
     hits: list[Hit]
     total: int
     facets: list[FacetResult]
+    # How many of ``total`` hold every word (the rest, when any, form the partial tier:
+    # documents holding only some of the words, shown when fewer than a page hold them all).
+    all_words_total: int | None = None
     # Set when the configured engine failed and another one answered.
     notice: str = ""
     # The name of the engine that answered ("embedded", "elasticsearch").
@@ -262,6 +347,14 @@ class SearchResults:
     # facet's selection would give: [{"label", "text", "filters", "count"}].
     suggestions: list = field(default_factory=list)
     relaxations: list = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.all_words_total is None:
+            self.all_words_total = self.total
+
+    @property
+    def partial_total(self):
+        return self.total - self.all_words_total
 
     @property
     def num_pages(self):

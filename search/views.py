@@ -1,15 +1,36 @@
 """/search/: the public faceted search. Everything the page shows is in its URL."""
 
-from django.conf import settings
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .engines import search as run_search
-from .query import PER_PAGE, SORTS, SearchQuery, query_string
+from .query import SORTS, SearchQuery, query_string, search_page_size
 from .registry import search_types
 
 FACETS_SHOWN = 8
+
+# The sort menu's first choice, value "": the default sort, relevance as soon as words are
+# typed and newest without words. A page showing the default sends no sort, so a query
+# typed on the blank page is ranked by relevance; a sort sticks only when chosen.
+DEFAULT_SORT_LABELS = {
+    True: _("Relevance"),
+    False: _("Newest (relevance once you search for words)"),
+}
+
+
+def _sorts(query, chosen):
+    """The sort menu: the default first, then every sort a visitor may choose here."""
+    words = bool(query.parsed.required)
+    default = "relevance" if words else "newest"
+    sorts = [{"value": "", "label": DEFAULT_SORT_LABELS[words], "selected": not chosen}]
+    for key, label in SORTS.items():
+        if key == default and chosen != key:
+            continue
+        if key == "relevance" and not words:
+            continue
+        sorts.append({"value": key, "label": label, "selected": key == chosen})
+    return sorts
 
 
 def _toggled(filters, key, value):
@@ -48,13 +69,13 @@ def _tools(query, results):
 
 
 def search(request):
-    query = SearchQuery.from_params(
-        request.GET, per_page=getattr(settings, "PORTAL_SEARCH_PAGE_SIZE", PER_PAGE)
-    )
+    query = SearchQuery.from_params(request.GET, per_page=search_page_size())
     results = run_search(query)
     query = results.query  # the engine may have moved a page number past the end back
     # Keep the sort the visitor asked for in links only when it is not the default.
     sort = request.GET.get("sort", "") if request.GET.get("sort", "") in SORTS else ""
+    if sort == "relevance" and not query.parsed.required:
+        sort = ""  # relevance without words reads as the default
 
     facets = []
     selected = []
@@ -107,6 +128,11 @@ def search(request):
         "downloads": downloads,
         "results": results,
         "hits": results.hits,
+        # The partial tier (documents holding only some of the words) is listed apart,
+        # under its own heading, after the documents holding every word.
+        "hits_all_words": [hit for hit in results.hits if not hit.partial],
+        "hits_partial": [hit for hit in results.hits if hit.partial],
+        "partial_first_rank": query.offset + 1 + sum(1 for hit in results.hits if not hit.partial),
         "facets": facets,
         "selected": selected,
         "clear_url": query_string(query.text, exact=query.exact) if query.filters else None,
@@ -117,11 +143,7 @@ def search(request):
         else None,
         "expand_url": query_string(query.text, query.filters, sort) if query.exact else None,
         "clear_query_url": query_string("", query.filters, sort) if query.text else None,
-        "sorts": [
-            {"value": key, "label": label, "selected": key == query.sort}
-            for key, label in SORTS.items()
-            if key != "relevance" or query.parsed.required
-        ],
+        "sorts": _sorts(query, sort),
         "hidden_filters": [(k, v) for k, values in query.filters.items() for v in values],
         "pages": pages,
         "first_rank": query.offset + 1,

@@ -46,20 +46,39 @@ def facet_counts(facets, skip=("type",)):
     }
 
 
-def test_list_answers_a_word_query_with_practices_and_facets(client, corpus):
+def test_list_answers_a_word_query_with_practices_and_facets(client, corpus, settings):
+    # Two practices hold both words: with search pages of two they fill one, so no partial
+    # tier follows (whatever the API's own page size).
+    settings.PORTAL_SEARCH_PAGE_SIZE = 2
     response = client.get(LIST, {"q": "older people"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response["Access-Control-Allow-Origin"] == "*"
     data = response.json()
     assert data["count"] == 2 and data["page"] == 1 and data["num_pages"] == 1
+    assert data["count_all_words"] == 2
     assert data["next"] is None and data["previous"] is None
     assert sorted(titles(data)) == ["Help at Home", "Social caretakers in public housing"]
+    assert {item["match"] for item in data["results"]} == {"all"}
     countries = facet_counts(data["facets"])["country"]
     assert countries == {("BG", 1, False), ("IT", 1, False)}
     assert "type" not in {facet["key"] for facet in data["facets"]}
     labels = {facet["key"]: facet["label"] for facet in data["facets"]}
     assert labels["country"] == "Country" and labels["target_group"] == "Target group"
+
+
+def test_list_says_which_practices_hold_every_word(client, corpus):
+    """Fewer than a page hold "older people employment": those holding only some follow,
+    marked "match": "some", and counted in count (not in count_all_words)."""
+    data = client.get(LIST, {"q": "older people employment"}).json()
+    assert [(item["title"], item["match"]) for item in data["results"]][:1] == [
+        ("Help at Home", "all")
+    ]
+    assert data["count"] == 4 and data["count_all_words"] == 1
+    assert {item["match"] for item in data["results"][1:]} == {"some"}
+    page = client.get("/search/", {"q": "older people employment", "type": "practice"})
+    assert titles(data) == [hit.title for hit in page.context["hits"]]
+    assert facet_counts(data["facets"]) == facet_counts(page.context["facets"])
 
 
 def test_list_item_carries_the_structured_fields(client, corpus):
@@ -82,6 +101,7 @@ def test_list_item_carries_the_structured_fields(client, corpus):
             "target_groups": ["Older people"],
             "project": "Project NEAR",
             "detail": f"http://localhost/api/v1/practices/{caretaker.pk}/",
+            "match": "all",
         }
     ]
     assert data["results"][0]["url"].startswith("http")
@@ -208,6 +228,7 @@ def test_junk_parameters_never_error(client, corpus, params):
     assert set(response.json()) == {
         "engine",
         "count",
+        "count_all_words",
         "page",
         "num_pages",
         "next",

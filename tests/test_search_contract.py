@@ -10,7 +10,7 @@ import os
 import pytest
 
 from search.engines.embedded import EmbeddedEngine
-from search.query import SearchQuery
+from search.query import Expansion, SearchQuery, Term
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +56,23 @@ def titles(results):
     return [hit.title for hit in results.hits]
 
 
-def found(engine, text="", per_page=20, **filters):
+def found(engine, text="", per_page=20, expansions=(), **filters):
     """The corpus's cases are about its five practices: narrowed to them unless a type is
     chosen, since its countries, regions and organisations are findable records too (their
     cases: tests/test_search_reference.py)."""
     sort = filters.pop("sort", "")
     page = filters.pop("page", 1)
     filters.setdefault("type", ["practice"])
-    return engine.search(SearchQuery(text, filters, sort, page, per_page))
+    query = SearchQuery(text, filters, sort, page, per_page, expansions=expansions)
+    return engine.search(query)
+
+
+def tiers(results):
+    """(titles holding every word, titles holding only some), in the order shown."""
+    return (
+        [hit.title for hit in results.hits if not hit.partial],
+        [hit.title for hit in results.hits if hit.partial],
+    )
 
 
 def counts(results, facet):
@@ -78,9 +87,145 @@ def test_empty_query_browses_everything_newest_first(engine, corpus):
     assert results.query.sort == "newest"
 
 
-def test_all_words_must_match(engine, corpus):
-    assert set(titles(found(engine, "older people care"))) == {"Help at Home"}
-    assert titles(found(engine, "older housing")) == ["Social caretakers in public housing"]
+def test_documents_holding_every_word_come_first(engine, corpus, settings):
+    # With search pages of one, the all-words tier fills one: nothing else is shown or
+    # counted (whatever the query's own page size).
+    settings.PORTAL_SEARCH_PAGE_SIZE = 1
+    results = found(engine, "older people care", per_page=5)
+    assert tiers(results) == (["Help at Home"], []) and results.total == 1
+    assert results.all_words_total == 1
+    only = found(engine, "older housing")
+    assert titles(only) == ["Social caretakers in public housing"] and only.total == 1
+
+
+def test_fewer_than_a_page_holding_every_word_are_followed_by_most_of_the_words(engine, corpus):
+    # older, people, employment: Help at Home holds all three; caretakers (older, people),
+    # Randers (people in a target group's name, employment) and the youth pathways (young
+    # people, employment) two; the food bank only "people" (one of three: not shown).
+    results = found(engine, "older people employment")
+    all_words, partial = tiers(results)
+    assert all_words == ["Help at Home"]
+    assert set(partial) == {
+        "Social caretakers in public housing",
+        "Inclusion of adults with ADHD",
+        "Youth guarantee pathways",
+    }
+    assert results.total == 4 and results.all_words_total == 1
+    assert titles(results)[0] == "Help at Home"
+
+
+def test_an_everyday_question_finds_the_practice_holding_most_of_its_words(engine, corpus):
+    # Help at Home holds help, older, people and home, not "stay": nothing holds every word.
+    results = found(engine, "help older people stay at home")
+    assert tiers(results) == ([], ["Help at Home"])
+    assert results.total == 1 and results.all_words_total == 0
+    assert "<mark>" in results.hits[0].title_html + results.hits[0].snippet_html
+
+
+def test_more_words_held_rank_first_in_the_partial_tier(engine, corpus):
+    # Help at Home holds older, people, employment (3 of 4); the others two: people with
+    # poverty (food bank), older (caretakers), employment (Randers, youth pathways).
+    results = found(engine, "older people poverty employment")
+    assert results.all_words_total == 0 and results.total == 5
+    assert titles(results)[0] == "Help at Home"
+    assert all(hit.partial for hit in results.hits)
+
+
+def test_a_query_with_any_known_word_never_answers_nothing(engine, corpus):
+    # No practice holds two of the three words: those holding one are shown.
+    results = found(engine, "caretakers zyxwv qwzrt")
+    assert tiers(results) == ([], ["Social caretakers in public housing"])
+    assert found(engine, "zyxwv qwzrt").total == 0
+
+
+def test_phrases_and_exclusions_stay_strict_in_the_partial_tier(engine, corpus):
+    # "older people" is required of every result: the youth pathways and Randers hold
+    # employment but not the phrase.
+    results = found(engine, '"older people" poverty employment')
+    assert tiers(results) == ([], ["Help at Home"])
+    results = found(engine, "older people poverty employment -caretakers")
+    assert "Social caretakers in public housing" not in titles(results)
+    assert results.total == 4
+
+
+def test_facet_counts_describe_both_tiers_with_the_same_semantics(engine, corpus):
+    text = "older people employment"
+    results = found(engine, text)
+    assert counts(results, "country") == {"BG": 1, "DK": 1, "ES": 1, "IT": 1}
+    narrowed = found(engine, text, country=["IT", "DK"])
+    assert set(titles(narrowed)) == {
+        "Social caretakers in public housing",
+        "Inclusion of adults with ADHD",
+    }
+    assert narrowed.total == 2 and narrowed.all_words_total == 0
+    # The country facet ignores its own selection; the others apply it.
+    assert counts(narrowed, "country") == {"BG": 1, "DK": 1, "ES": 1, "IT": 1}
+    assert counts(narrowed, "theme") == {"housing": 1, "employment": 1, "mental-health": 1}
+    both = found(engine, text, country=["IT", "DK"], theme=["employment"])
+    assert titles(both) == ["Inclusion of adults with ADHD"] and both.total == 1
+    assert counts(both, "country") == {"BG": 1, "DK": 1, "ES": 1, "IT": 0}
+
+
+def test_pagination_runs_through_both_tiers(engine, corpus):
+    text = "older people poverty employment"
+    pages = [found(engine, text, per_page=2, page=n) for n in (1, 2, 3)]
+    assert [p.total for p in pages] == [5, 5, 5] and pages[0].num_pages == 3
+    shown = [title for page in pages for title in titles(page)]
+    assert len(shown) == len(set(shown)) == 5
+    assert shown == titles(found(engine, text))
+    by_budget = [found(engine, text, per_page=2, page=n, sort="budget") for n in (1, 2, 3)]
+    assert [t for page in by_budget for t in titles(page)][0] == "Help at Home"
+
+
+def _elderly_practice(corpus):
+    from tests.factories import make_practice
+
+    return make_practice(
+        corpus["home"].get_parent(),
+        title="Day centres",
+        summary="Day centres where neighbours meet.",
+        practice="The centres welcome elderly residents every afternoon.",
+    )
+
+
+ELDERLY = Expansion(
+    terms=(Term(("elderly",)),),
+    alternatives=((Term(("older", "people")), 0.8), (Term(("seniors",)), 0.8)),
+    label="older people",
+)
+
+
+def test_an_expansion_finds_other_ways_of_saying_a_word_ranked_below_the_word(engine, corpus):
+    if not isinstance(engine, EmbeddedEngine):
+        pytest.skip("the page added here reaches Elasticsearch after commit")
+    _elderly_practice(corpus)
+    assert titles(found(engine, "elderly")) == ["Day centres"]
+    results = found(engine, "elderly", expansions=(ELDERLY,))
+    # "elderly" only in the body still ranks above "older people" in a title or summary.
+    assert titles(results)[0] == "Day centres"
+    assert set(titles(results)[1:]) == {"Help at Home", "Social caretakers in public housing"}
+    assert results.all_words_total == results.total == 3
+    assert not any(hit.partial for hit in results.hits)
+
+
+def test_an_expansion_of_several_words_and_its_group_counts_as_one_word(engine, corpus):
+    if not isinstance(engine, EmbeddedEngine):
+        pytest.skip("the page added here reaches Elasticsearch after commit")
+    _elderly_practice(corpus)
+    older_people = Expansion(
+        terms=(Term(("older",)), Term(("people",))),
+        alternatives=((Term(("elderly",)), 0.8),),
+    )
+    results = found(engine, "older people", expansions=(older_people,))
+    assert set(titles(results)[:2]) == {"Help at Home", "Social caretakers in public housing"}
+    assert titles(results)[2:] == ["Day centres"] and results.total == 3
+    # help / elderly-or-older-people / stay / home: Help at Home holds three of the four
+    # groups; the day centres and the caretakers one (less than half: not shown).
+    results = found(engine, "help elderly stay home", expansions=(ELDERLY,))
+    assert tiers(results) == ([], ["Help at Home"])
+    # An expansion that does not fit the query's words changes nothing.
+    unrelated = found(engine, "food", expansions=(ELDERLY,))
+    assert titles(unrelated) == ["Food bank network"]
 
 
 def test_word_forms_match(engine, corpus):
@@ -224,11 +369,16 @@ def test_pagination_and_out_of_range_pages(engine, corpus):
 
 
 def test_no_hits_explains_which_word_or_filter_to_drop(engine, corpus):
-    results = found(engine, "older poverty", country=["IT"])
+    # A quoted phrase is strict: nothing in Italy holds it together with "poverty".
+    results = found(engine, '"older people" poverty', country=["IT"])
     assert results.total == 0
     labels = {item["label"]: item["count"] for item in results.relaxations}
-    assert labels["without “older”"] == 1
+    assert labels['without “"older people"”'] == 1
     assert labels["without “poverty”"] == 1
+    results = found(engine, "older poverty", country=["DK"])
+    assert results.total == 0
+    labels = {item["label"]: item["count"] for item in results.relaxations}
+    assert labels["without the Country filter"] == 3
     assert found(engine, "carretakers").suggestions == ["caretakers"]
 
 

@@ -13,7 +13,7 @@ from search.engines import elastic, get_engine, reset_engine_cache
 from search.engines.elastic import ElasticsearchEngine
 from search.facets import document_facets  # noqa: F401  (documents the shared facet rows)
 from search.models import FacetLabel
-from search.query import SearchQuery
+from search.query import Expansion, SearchQuery, Term
 from search.registry import iter_documents
 
 # Nothing listens on the discard port: connections are refused at once.
@@ -570,3 +570,217 @@ def test_rebuild_sends_every_document_to_a_new_index_then_moves_the_alias(monkey
         ]
     )
     client.indices.delete.assert_called_once_with(index="portal-old")
+
+
+# Partial matching and thesaurus expansions -------------------------------------------------
+
+
+def simple(text, boost=None):
+    found = {
+        "query": text,
+        "fields": ["title^10", "summary^5", "names^3", "body"],
+        "default_operator": "and",
+        "flags": "PHRASE|NOT|WHITESPACE",
+    }
+    if boost is not None:
+        found["boost"] = boost
+    return {"simple_query_string": found}
+
+
+def held(group, number, boost=elastic.GROUP_BOOST, scored=True):
+    should = [{"constant_score": {"filter": group, "boost": boost}}]
+    if scored:
+        should.append(group)
+    return {"bool": {"should": should, "_name": f"group-{number}"}}
+
+
+def partial_body(query, threshold):
+    engine = ElasticsearchEngine(url=UNREACHABLE, index="portal")
+    return engine.build_search(query, SIZES, threshold)._s.to_dict()
+
+
+ELDERLY = Expansion(
+    terms=(Term(("elderly",)),),
+    alternatives=((Term(("older", "people")), 0.8), (Term(("seniors",)), 0.5)),
+    label="older people",
+)
+ELDERLY_GROUP = {
+    "dis_max": {
+        "queries": [simple("elderly"), simple('"older people"', 0.8), simple("seniors", 0.5)]
+    }
+}
+
+
+def test_a_query_that_may_have_a_partial_tier_counts_its_matches_before_facets():
+    request = body(SearchQuery("older people employment", {"country": ["IT"]}))
+    assert request["query"] == simple("older people employment")
+    assert request["aggs"]["_matches"] == {"filter": {"match_all": {}}}
+    # One word (or one word and phrases) cannot have a partial tier: nothing to count.
+    assert "_matches" not in body(SearchQuery('older "home care"'))["aggs"]
+
+
+def test_request_body_for_the_partial_tier_by_relevance():
+    query = SearchQuery('older people "home care" -youth', {"country": ["IT"]})
+    request = partial_body(query, 2)
+    assert request["query"] == {
+        "bool": {
+            "should": [held(simple("older"), 0), held(simple("people"), 1)],
+            "minimum_should_match": 2,
+            # Phrases and exclusions are required of every document.
+            "must": [simple('"home care" -youth')],
+        }
+    }
+    assert request["sort"] == ["_score", {"published_at": {"order": "desc"}}]
+    assert request["post_filter"] == {"terms": {"country": ["IT"]}}
+    assert request["aggs"]["_matches"] == {"filter": {"match_all": {}}}
+
+
+def test_request_body_for_the_partial_tier_sorted_by_a_field():
+    query = SearchQuery("older people employment", {}, "budget")
+    request = partial_body(query, 2)
+    assert request["query"] == {
+        "bool": {
+            "should": [
+                held(simple(word), number, boost=1, scored=False)
+                for number, word in enumerate(["older", "people", "employment"])
+            ],
+            "minimum_should_match": 2,
+        }
+    }
+    # The number of words held first (the score), then the field.
+    assert request["sort"] == ["_score", {"budget_eur": {"order": "desc", "missing": "_last"}}]
+
+
+def test_request_body_for_an_expansion():
+    query = SearchQuery("elderly care -youth", expansions=(ELDERLY,))
+    assert body(query)["query"] == {
+        "bool": {
+            "must": [simple("care -youth"), ELDERLY_GROUP],
+            # Every word as typed ranks above matches through an alternative.
+            "should": [
+                {
+                    "constant_score": {
+                        "filter": {"bool": {"must": [simple("elderly")]}},
+                        "boost": elastic.EXACT_BOOST,
+                    }
+                }
+            ],
+        }
+    }
+    # Sorted by a field, nothing is scored.
+    query = SearchQuery("elderly care", {}, "newest", expansions=(ELDERLY,))
+    assert body(query)["query"] == {"bool": {"must": [simple("care"), ELDERLY_GROUP]}}
+
+
+def test_request_body_for_an_expansion_in_the_partial_tier():
+    query = SearchQuery("help elderly stay", expansions=(ELDERLY,))
+    assert partial_body(query, 2)["query"] == {
+        "bool": {
+            "must": [
+                {
+                    "bool": {
+                        "should": [
+                            held(simple("help"), 0),
+                            held(ELDERLY_GROUP, 1),
+                            held(simple("stay"), 2),
+                        ],
+                        "minimum_should_match": 2,
+                    }
+                }
+            ],
+            "should": [
+                {
+                    "constant_score": {
+                        "filter": {"bool": {"must": [simple("elderly")]}},
+                        "boost": elastic.EXACT_BOOST,
+                    }
+                }
+            ],
+        }
+    }
+
+
+def canned(total, matches, hits=()):
+    return {
+        "hits": {"total": {"value": total, "relation": "eq"}, "hits": list(hits)},
+        "aggregations": {
+            "_matches": {"doc_count": matches},
+            **{
+                f"_filter_{key}": {"doc_count": total, key: {"buckets": []}}
+                for key in (*SIZES, "budget", "start")
+            },
+        },
+    }
+
+
+def canned_hit(pk, title, groups):
+    return {
+        "_id": f"practice:{pk}",
+        "_score": 1.0,
+        "_source": {
+            "doc_type": "practice",
+            "object_id": pk,
+            "title": title,
+            "url": "/",
+            "summary": "",
+        },
+        "matched_queries": groups,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("answers", "thresholds", "expected"),
+    [
+        # A page of documents hold every word: one request.
+        ([canned(20, 25)], [None], (20, 20, [])),
+        # Fewer: the partial request (at least 2 of 3 words) follows.
+        (
+            [
+                canned(1, 1),
+                canned(
+                    3,
+                    3,
+                    [
+                        canned_hit(1, "All", ["group-0", "group-1", "group-2"]),
+                        canned_hit(2, "Two", ["group-0", "group-2"]),
+                    ],
+                ),
+            ],
+            [None, 2],
+            (3, 1, [False, True]),
+        ),
+        # Nothing holds two of the words: those holding one.
+        (
+            [canned(0, 0), canned(0, 0), canned(1, 1, [canned_hit(3, "One", ["group-1"])])],
+            [None, 2, 1],
+            (1, 0, [True]),
+        ),
+    ],
+)
+def test_the_partial_request_is_sent_when_fewer_than_a_page_hold_every_word(
+    monkeypatch, answers, thresholds, expected
+):
+    engine = ElasticsearchEngine(url=UNREACHABLE, index="portal")
+    sent = []
+    real = engine.build_search
+
+    def build_search(query, facet_sizes=None, threshold=None):
+        faceted = real(query, SIZES, threshold)
+        sent.append(threshold)
+        raw = answers[len(sent) - 1]
+        faceted.execute = lambda: _response(faceted, raw)
+        return faceted
+
+    monkeypatch.setattr(engine, "build_search", build_search)
+    results = engine._search(SearchQuery("older people employment"))
+    assert sent == thresholds
+    total, all_words, partial = expected
+    assert (results.total, results.all_words_total) == (total, all_words)
+    assert [hit.partial for hit in results.hits] == partial
+
+
+def _response(faceted, raw):
+    response = FacetedResponse(faceted._s, raw)
+    response._faceted_search = faceted
+    return response

@@ -11,16 +11,83 @@ from search.engines.embedded import EmbeddedEngine
 pytestmark = pytest.mark.django_db
 
 
-def test_search_page_shows_hits_with_highlight_and_facets(client, corpus):
+def test_search_page_shows_hits_with_highlight_and_facets(client, corpus, settings):
+    settings.PORTAL_SEARCH_PAGE_SIZE = 2  # the two holding both words fill the page
     response = client.get("/search/", {"q": "older people"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "2 results" in html
+    assert "2 results" in html and "partial-results" not in html
     assert "<mark>older</mark>" in html.lower() or "<mark>Older</mark>" in html
     assert f'href="{corpus["home"].url}"' in html
     assert "Bulgaria" in html and "Agency for Social Assistance" in html
     assert "€16,000,000" in html
     assert 'data-facet="country"' in html and 'data-facet="budget"' in html
+
+
+def _listed(html, css_class):
+    """Titles of the result list with this class, in order."""
+    import re
+
+    start = html.index(f'class="{css_class}"')
+    end = html.index("</ol>", start)
+    found = re.findall(r"<h3><a [^>]*>(.*?)</a></h3>", html[start:end])
+    return [re.sub(r"</?mark>", "", title) for title in found]
+
+
+def test_results_holding_only_some_words_are_listed_under_their_own_heading(client, corpus):
+    response = client.get("/search/", {"q": "older people employment"})
+    html = response.content.decode()
+    assert "4 results" in html
+    assert "1 result holds every word you searched for; the others hold only some" in html
+    assert _listed(html, "search-hits") == ["Help at Home"]
+    heading = html.index('id="partial-results"')
+    assert html.index("Help at Home") < heading
+    assert "Results with only some of your words" in html[heading:]
+    assert len(_listed(html, "search-hits search-hits-partial")) == 3
+    # Numbering runs on across the two lists.
+    assert 'class="search-hits search-hits-partial" start="2"' in html
+    assert html.count('data-match="some"') == 3 and html.count('data-match="all"') == 1
+    # Nothing holds every word: the page says so, and lists what holds most of them.
+    html = client.get("/search/", {"q": "help older people stay at home"}).content.decode()
+    assert "No result holds every word you searched for" in html
+    assert _listed(html, "search-hits search-hits-partial") == ["Help at Home"]
+    assert "No practices match" not in html
+
+
+def test_the_blank_page_sends_no_sort_so_typed_words_are_ranked(client, corpus):
+    """A query typed on the blank page is ranked by relevance: the form's sort menu starts
+    on its default (an empty value), which means newest without words, relevance with."""
+    import re
+
+    html = client.get("/search/").content.decode()
+    menu = html[html.index('<select id="search-sort"') : html.index("</select>")]
+    chosen = re.findall(r'<option value="([^"]*)" selected>', menu)
+    assert chosen == [""]
+    assert 'value="newest"' not in menu and 'value="relevance"' not in menu
+    # The form as a browser submits it: q typed, sort as selected.
+    response = client.get("/search/", {"q": "caretakers older", "sort": chosen[0]})
+    assert response.context["query"].sort == "relevance"
+    assert response.context["pages"] is None
+    html = response.content.decode()
+    menu = html[html.index('<select id="search-sort"') : html.index("</select>")]
+    assert re.findall(r'<option value="([^"]*)" selected>', menu) == [""]
+    assert ">Relevance<" in menu and 'value="newest"' in menu
+    # A sort the visitor chose sticks, in the menu and in the links.
+    response = client.get("/search/", {"q": "older", "sort": "newest"})
+    html = response.content.decode()
+    assert response.context["query"].sort == "newest"
+    assert '<option value="newest" selected>' in html
+    italy = next(
+        v
+        for f in response.context["facets"]
+        if f["key"] == "country"
+        for v in f["values"]
+        if v["value"] == "IT"
+    )
+    assert italy["url"] == "?q=older&country=IT&sort=newest"
+    # Chosen on the blank page, newest stays listed and selected there too.
+    html = client.get("/search/", {"sort": "newest"}).content.decode()
+    assert '<option value="newest" selected>' in html
 
 
 def test_facet_links_toggle_values_and_keep_the_query(client, corpus):
@@ -118,6 +185,11 @@ def test_query_count_is_bounded(client, corpus, django_assert_max_num_queries):
         client.get("/search/", {"q": "older", "country": ["IT", "BG"], "theme": "housing"})
     with django_assert_max_num_queries(2 + extra):
         client.get("/search/", {"country": "IT", "budget": "1m-5m", "start": "before-2010"})
+    # With a partial tier: the groups' bitmaps, and one ranking of the documents holding
+    # some of the words, besides the three tiers of those holding all.
+    with django_assert_max_num_queries(9 + extra):
+        response = client.get("/search/", {"q": "older people employment", "country": "IT"})
+    assert response.context["results"].partial_total == 1
     # The empty-result page explains itself with a few counts more, still bounded.
     with django_assert_max_num_queries(12 + extra):
         client.get("/search/", {"q": "older poverty zzzz", "country": "IT", "theme": "x"})

@@ -33,12 +33,12 @@ from elasticsearch.dsl import (
     TermsFacet,
     Text,
 )
-from elasticsearch.dsl.query import MatchNone
+from elasticsearch.dsl.query import MatchAll, MatchNone, Q
 from elasticsearch.exceptions import ApiError, TransportError
 
 from ..facets import BUDGET_BANDS, RANGE_FACETS, START_RANGES, document_facets
 from ..models import FacetLabel
-from ..query import Hit, SearchResults
+from ..query import Hit, SearchResults, partial_threshold
 from . import SearchEngine, batches
 from .breaker import CircuitBreaker, CircuitOpen
 from .embedded import MARK_END, MARK_START, EmbeddedEngine, facet_results
@@ -60,6 +60,79 @@ TERMS_FACETS = {
 # search should ever wait.
 REBUILD_TIMEOUT = 120
 SNIPPET_CHARS = 240
+FLAGS = "PHRASE|NOT|WHITESPACE"
+# Tiers by score: each group (word) a document holds adds GROUP_BOOST, far above what bm25
+# adds for all the words together, so documents holding more words always come first and bm25
+# orders those holding as many. Holding every word as typed (not through a thesaurus
+# alternative) adds EXACT_BOOST, which only documents holding every group can get.
+GROUP_BOOST = 10_000
+EXACT_BOOST = 5_000
+
+
+def _simple(text, boost=None):
+    # The text holds words, "phrases" and -exclusions only; the flags keep
+    # simple_query_string from reading anything else as an operator.
+    options = {"boost": boost} if boost is not None else {}
+    return Q(
+        "simple_query_string",
+        query=text,
+        fields=TEXT_FIELDS,
+        default_operator="and",
+        flags=FLAGS,
+        **options,
+    )
+
+
+def group_query(group, exact=False):
+    """One group of the query (query.TermGroup): its terms, or (dis_max) any alternative,
+    whose score is multiplied by its weight."""
+    terms = _simple(" ".join(str(term) for term in group.terms))
+    if exact or not group.alternatives:
+        return terms
+    alternatives = [_simple(str(term), boost=weight) for term, weight in group.alternatives]
+    return Q("dis_max", queries=[terms, *alternatives])
+
+
+def text_query(query, threshold=None):
+    """The Elasticsearch query for a SearchQuery's words: every word (as before: one
+    simple_query_string of the canonical text when there is no expansion), or with
+    ``threshold``, the partial request: at least ``threshold`` of the optional groups, each
+    named ``group-<n>`` so that a hit says which it holds."""
+    groups = query.groups
+    excluded = [f"-{term}" for term in query.parsed.excluded]
+    expanded = [group for group in groups if group.alternatives]
+    relevance = query.sort == "relevance"
+    exact = Q(
+        "constant_score",
+        filter=Q("bool", must=[group_query(group, exact=True) for group in expanded]),
+        boost=EXACT_BOOST,
+    )
+    if threshold is None:
+        if not expanded:
+            return _simple(query.parsed.canonical())
+        plain = [str(term) for group in groups if not group.alternatives for term in group.terms]
+        must = [_simple(" ".join(plain + excluded))] if plain or excluded else []
+        must += [group_query(group) for group in expanded]
+        return Q("bool", must=must, should=[exact]) if relevance else Q("bool", must=must)
+    clauses = []
+    for number, group in enumerate(query.optional_groups):
+        held = Q(
+            "constant_score",
+            filter=group_query(group),
+            boost=GROUP_BOOST if relevance else 1,
+        )
+        # By relevance the group's own score orders documents holding as many groups;
+        # sorted by a field, the score is the number of groups held.
+        should = [held, group_query(group)] if relevance else [held]
+        clauses.append(Q("bool", should=should, _name=f"group-{number}"))
+    strict = [str(term) for group in groups if group.strict for term in group.terms]
+    options = {"should": clauses, "minimum_should_match": threshold}
+    if strict or excluded:
+        options["must" if relevance else "filter"] = [_simple(" ".join(strict + excluded))]
+    partial = Q("bool", **options)
+    if relevance and expanded:
+        return Q("bool", must=[partial], should=[exact])
+    return partial
 
 
 class PortalDocument(Document):
@@ -99,7 +172,7 @@ def _ranges(buckets):
 class PortalFacetedSearch(FacetedSearch):
     fields = TEXT_FIELDS
 
-    def __init__(self, query, index, using, facet_sizes):
+    def __init__(self, query, index, using, facet_sizes, threshold=None):
         self.index = index
         self.using = using
         self.facets = {
@@ -109,26 +182,21 @@ class PortalFacetedSearch(FacetedSearch):
         self.facets["budget"] = _Ranges(field="budget_eur", ranges=_ranges(BUDGET_BANDS))
         self.facets["start"] = _Ranges(field="start_year", ranges=_ranges(START_RANGES))
         self.portal_query = query
+        self.threshold = threshold
         sort = {
             "relevance": ["_score", {"published_at": {"order": "desc"}}],
             "newest": [{"published_at": {"order": "desc", "missing": "_last"}}],
             "budget": [{"budget_eur": {"order": "desc", "missing": "_last"}}],
             "start_year": [{"start_year": {"order": "desc", "missing": "_last"}}],
         }[query.sort]
+        if threshold is not None and query.sort != "relevance":
+            sort = ["_score", *sort]  # the number of words held first (see text_query)
         super().__init__(query.parsed.canonical(), dict(query.filters), sort)
 
     def query(self, search, query):
         if not query:
             return search
-        # The canonical form holds words, "phrases" and -exclusions only; the flags keep
-        # simple_query_string from reading anything else as an operator.
-        return search.query(
-            "simple_query_string",
-            query=query,
-            fields=self.fields,
-            default_operator="and",
-            flags="PHRASE|NOT|WHITESPACE",
-        )
+        return search.query(text_query(self.portal_query, self.threshold))
 
     def highlight(self, search):
         if not self.portal_query.snippets:
@@ -142,9 +210,19 @@ class PortalFacetedSearch(FacetedSearch):
 
     def search(self):
         search = super().search()
+        if self.portal_query.has_partial_tier:
+            # The matches before facets: the partial tier is shown when fewer than a page
+            # of documents hold every word (as on the embedded engine).
+            search.aggs.bucket("_matches", "filter", filter=MatchAll())
         return search.extra(track_total_hits=True).source(
             ["doc_type", "object_id", "title", "url", "display", "summary"]
         )
+
+
+def matches(response):
+    """How many documents the request's query matched before the facets' post_filter."""
+    found = response.aggregations.to_dict().get("_matches")
+    return found["doc_count"] if found else response.hits.total.value
 
 
 def _marked(text):
@@ -180,9 +258,11 @@ class ElasticsearchEngine(SearchEngine):
         sizes = dict(FacetLabel.objects.values_list("facet").annotate(n=Count("id")).order_by())
         return {key: sizes.get(key, 0) + 1 for key in TERMS_FACETS}
 
-    def build_search(self, query, facet_sizes=None):
+    def build_search(self, query, facet_sizes=None, threshold=None):
+        """The request for ``query``'s documents holding every word, or with ``threshold``,
+        those holding at least that many of its optional groups (see text_query)."""
         faceted = PortalFacetedSearch(
-            query, self.alias, self.client, facet_sizes or self.facet_sizes()
+            query, self.alias, self.client, facet_sizes or self.facet_sizes(), threshold
         )
         return faceted[query.offset : query.offset + query.per_page]
 
@@ -199,17 +279,29 @@ class ElasticsearchEngine(SearchEngine):
             return results
 
     def _search(self, query):
-        faceted = self.build_search(query)
-        response = faceted.execute()
+        sizes = self.facet_sizes()
+        response = self.build_search(query, sizes).execute()
+        all_words_total = response.hits.total.value
+        threshold = None
+        if query.shows_partial_tier(matches(response)):
+            # Fewer than a page hold every word: ask again for those holding most of them.
+            threshold = partial_threshold(len(query.optional_groups))
+            partial = self.build_search(query, sizes, threshold).execute()
+            if not matches(partial) and threshold > 1:
+                threshold = 1  # nothing holds half the words: whatever holds one
+                partial = self.build_search(query, sizes, threshold).execute()
+            response = partial
         total = response.hits.total.value
         if total and query.offset >= total:
             query = query.with_page(-(-total // query.per_page))
-            faceted = self.build_search(query)
-            response = faceted.execute()
-        return self.parse(query, response)
+            response = self.build_search(query, sizes, threshold).execute()
+        return self.parse(query, response, all_words_total if threshold else None)
 
-    def parse(self, query, response):
-        """A FacetedResponse into the engine-independent SearchResults."""
+    def parse(self, query, response, all_words_total=None):
+        """A FacetedResponse into the engine-independent SearchResults. With
+        ``all_words_total`` (the response of a partial request), a hit holds every word
+        when it matched every named group."""
+        groups = {f"group-{n}" for n in range(len(query.optional_groups))}
         counts = {}
         for key, values in response.facets.to_dict().items():
             counts[key] = [(value, None, n) for value, n, _selected in values if n]
@@ -247,6 +339,8 @@ class ElasticsearchEngine(SearchEngine):
                     snippet_html=_marked(snippet),
                     display=hit.display.to_dict() if hasattr(hit, "display") else {},
                     score=hit.meta.score,
+                    partial=all_words_total is not None
+                    and not groups <= set(hit.meta.to_dict().get("matched_queries", ())),
                 )
             )
         total = response.hits.total.value
@@ -254,6 +348,7 @@ class ElasticsearchEngine(SearchEngine):
             query=query,
             hits=hits,
             total=total,
+            all_words_total=total if all_words_total is None else all_words_total,
             facets=facet_results(query, counts, self.fallback.labels),
             engine=self.name,
         )

@@ -15,6 +15,7 @@ import logging
 import sqlite3
 from contextlib import closing, contextmanager, nullcontext
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils.html import escape
@@ -23,7 +24,15 @@ from django.utils.translation import gettext as _
 
 from ..facets import FACETS, RANGE_FACETS, document_facets
 from ..models import FacetLabel, IndexedDocument, IndexedFacetValue, VocabularyWord
-from ..query import WORD_RE, FacetResult, FacetValue, Hit, SearchResults
+from ..query import (
+    WORD_RE,
+    FacetResult,
+    FacetValue,
+    Hit,
+    SearchResults,
+    partial_threshold,
+    term_groups,
+)
 from . import SearchEngine, batches
 from .bitmaps import bump_token, facet_bitmaps
 
@@ -112,6 +121,40 @@ def _fts5_string(term):
     return "(" + " OR ".join(f'"{form}"' for form in forms) + ")"
 
 
+class Words(NamedTuple):
+    """What a search's words ask for: the required terms as TermGroups (query.term_groups,
+    expansions applied) and the excluded terms."""
+
+    groups: tuple
+    excluded: tuple
+
+    @classmethod
+    def of(cls, query):
+        return cls(query.groups, query.parsed.excluded)
+
+    @classmethod
+    def of_parsed(cls, parsed):
+        return cls(term_groups(parsed.required), parsed.excluded)
+
+    def __bool__(self):
+        return bool(self.groups or self.excluded)
+
+
+# How a dialect's expression combines the groups:
+#   "exact": every group by its own terms (expansions' alternatives left out);
+#   "all":   every group, by its terms or by one of its alternatives;
+#   "any":   the strict groups (quoted phrases) and at least one of the others.
+MODES = ("exact", "all", "any")
+
+
+def _fts5_group(group, exact=False):
+    required = " AND ".join(_fts5_string(term) for term in group.terms)
+    if exact or not group.alternatives:
+        return f"({required})"
+    alternatives = [_fts5_string(term) for term, _weight in group.alternatives]
+    return "((" + required + ") OR " + " OR ".join(alternatives) + ")"
+
+
 def _truncate_words(text, count=SNIPPET_WORDS):
     words = (text or "").split()
     return " ".join(words[:count]) + (" …" if len(words) > count else "")
@@ -126,6 +169,10 @@ TIERS = ("title", "head", None)
 # Up to this many selected documents, a field-ordered page is read with their ids in the
 # query; beyond, by walking the documents in order.
 SPARSE_SELECTION = 2000
+
+# The partial tier's large layers are ranked from the first rows of one ranking of the
+# documents holding any word; all of them only when those rows hold too few of a layer.
+ANY_RANKING_ROWS = 1000
 
 # What a hit is made of (see _hits).
 ROW_COLUMNS = "id, doc_type, object_id, title, url, display, summary, NULL"
@@ -159,8 +206,9 @@ class _Dialect:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def match_words(self, parsed, base):
-        """(word index, 32-bit word) rows of the bitmap of documents matching ``parsed``;
+    def match_words(self, words, base):
+        """(word index, 32-bit word) rows of the bitmap of documents holding every group of
+        ``words`` (Words; each by its terms or an alternative) and none of its exclusions;
         bit i of the whole bitmap is document ``base + i``."""
         raise NotImplementedError
 
@@ -168,13 +216,20 @@ class _Dialect:
         """The same for documents matching any of ``terms``."""
         raise NotImplementedError
 
-    def ranked(self, parsed, tier, limit=None, within=None):
-        """[(id, score)] of the documents matching ``parsed`` in ``tier``, best first; only
-        those whose id is in ``within`` when it is given."""
+    def group_words(self, words, base):
+        """(group number, word index, 32-bit word) rows: the bitmap of each group of
+        ``words`` on its own, and as group -1 the documents holding any exclusion. One
+        statement, asked only when the partial tier may be shown."""
         raise NotImplementedError
 
-    def snippets(self, parsed, ids):
-        """{id: (title, summary snippet, body snippet)} with match markers."""
+    def ranked(self, words, tier, limit=None, within=None, mode="all"):
+        """[(id, score)] of the documents matching ``words`` (see MODES) in ``tier``, best
+        first; only those whose id is in ``within`` when it is given."""
+        raise NotImplementedError
+
+    def snippets(self, words, ids):
+        """{id: (title, summary snippet, body snippet)} with match markers on any of the
+        words (documents of the partial tier hold only some)."""
         raise NotImplementedError
 
 
@@ -188,25 +243,44 @@ class _SQLite(_Dialect):
         "FROM search_fts WHERE search_fts MATCH %s GROUP BY 1"
     )
 
-    def expression(self, parsed, tier=None):
-        required = " AND ".join(_fts5_string(t) for t in parsed.required)
+    def expression(self, words, tier=None, mode="all"):
+        if mode == "any":
+            parts = [_fts5_group(group) for group in words.groups if group.strict]
+            optional = [_fts5_group(group) for group in words.groups if not group.strict]
+            if optional:
+                parts.append("(" + " OR ".join(optional) + ")")
+        else:
+            parts = [_fts5_group(group, exact=mode == "exact") for group in words.groups]
+        required = " AND ".join(parts)
         if tier:
             required = f"{FTS5_COLUMNS[tier]} : ({required})"
         expression = f"({required})"
-        for term in parsed.excluded:
+        for term in words.excluded:
             expression = f"({expression} NOT {_fts5_string(term)})"
         return expression
 
-    def match_words(self, parsed, base):
-        return self._fetch(self.words_sql, [base, base, self.expression(parsed)])
+    def match_words(self, words, base):
+        return self._fetch(self.words_sql, [base, base, self.expression(words)])
 
     def any_words(self, terms, base):
         expression = " OR ".join(_fts5_string(t) for t in terms)
         return self._fetch(self.words_sql, [base, base, expression])
 
-    def ranked(self, parsed, tier, limit=None, within=None):
+    def group_words(self, words, base):
+        parts = [(number, _fts5_group(group)) for number, group in enumerate(words.groups)]
+        if words.excluded:
+            parts.append((-1, " OR ".join(_fts5_string(t) for t in words.excluded)))
+        sql = " UNION ALL ".join(
+            "SELECT %s, (rowid - %s) >> 5, sum(1 << ((rowid - %s) & 31)) "
+            "FROM search_fts WHERE search_fts MATCH %s GROUP BY 2"
+            for _part in parts
+        )
+        params = [value for number, text in parts for value in (number, base, base, text)]
+        return self._fetch(sql, params)
+
+    def ranked(self, words, tier, limit=None, within=None, mode="all"):
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-        params = [self.expression(parsed, tier)]
+        params = [self.expression(words, tier, mode)]
         condition = ""
         if within is not None:
             # "+rowid": a filter on the matches, not a lookup per id (FTS5 would re-read a
@@ -219,10 +293,11 @@ class _SQLite(_Dialect):
         )
         return self._fetch(sql, params, limit)
 
-    def snippets(self, parsed, ids):
-        if not parsed.required or not ids:
+    def snippets(self, words, ids):
+        if not words.groups or not ids:
             return {}
-        expression = " AND ".join(_fts5_string(t) for t in parsed.required)
+        # Without the exclusions: highlight() marks the terms of the expression.
+        expression = self.expression(words._replace(excluded=()), mode="any")
         marks = f"'{MARK_START}', '{MARK_END}'"
         placeholders = ", ".join(["%s"] * len(ids))
         sql = (
@@ -261,6 +336,51 @@ def phrase_index_exists():
 # The tsvector column each tier is matched on (GIN-indexed) and ranked by: the smallest that
 # holds the tier's words.
 POSTGRES_VECTORS = {"title": "title_vector", "head": "head_vector", None: "search_vector"}
+TSQUERY = "websearch_to_tsquery('english', %s)"
+
+
+def _ts_group_text(group, exact=False):
+    """websearch_to_tsquery text of a group: its terms, "or" each alternative (in a tsquery
+    & binds tighter than |, so "older people or elderly" is (older & people) | elderly)."""
+    parts = [" ".join(str(term) for term in group.terms)]
+    if not exact:
+        parts += [str(term) for term, _weight in group.alternatives]
+    return " or ".join(parts)
+
+
+def tsquery(words, mode="all"):
+    """(SQL, params) of the tsquery for ``words`` in ``mode`` (see MODES). Without
+    alternatives it is one websearch_to_tsquery of the canonical text, as it always was."""
+    exclusions = [f"-{term}" for term in words.excluded]
+    if mode == "any":
+        plain = [str(term) for group in words.groups if group.strict for term in group.terms]
+        either = [_ts_group_text(group) for group in words.groups if not group.strict]
+    else:
+        exact = mode == "exact"
+        plain = [
+            str(term)
+            for group in words.groups
+            if exact or not group.alternatives
+            for term in group.terms
+        ]
+        either = [] if exact else [_ts_group_text(g) for g in words.groups if g.alternatives]
+    parts, params = [], []
+    if plain or exclusions:
+        parts.append(TSQUERY)
+        params.append(" ".join(plain + exclusions))
+    if either:
+        joiner = " || " if mode == "any" else " && "
+        parts.append("(" + joiner.join([TSQUERY] * len(either)) + ")")
+        params += either
+    return " && ".join(parts), params
+
+
+def _tsquery_from(words, mode="all"):
+    """A FROM item naming the tsquery ``q``."""
+    sql, params = tsquery(words, mode)
+    if sql == TSQUERY:
+        return f"{TSQUERY} q", params
+    return f"(SELECT {sql} AS q) w", params
 
 
 class _Postgres(_Dialect):
@@ -277,30 +397,53 @@ class _Postgres(_Dialect):
             cursor.execute("SET LOCAL enable_seqscan = off")
             yield
 
-    # {vector}: the column, or the phrase index's expression.
+    # {vector}: the column, or the phrase index's expression; {source}: the tsquery q.
     words_sql = (
-        "SELECT (id - %s) >> 5, bit_or(1::bigint << ((id - %s) & 31)::int) "
-        f"FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
-        "WHERE {vector} @@ q GROUP BY 1"
+        "SELECT {label}(id - %s) >> 5, bit_or(1::bigint << ((id - %s) & 31)::int) "
+        f"FROM {DOCUMENTS_TABLE}, {{source}} "
+        "WHERE {vector} @@ q GROUP BY {group}"
     )
+
+    @staticmethod
+    def _vector(groups):
+        phrase = any(term.is_phrase for group in groups for term in group.terms)
+        return PHRASE_VECTOR if phrase and phrase_index_exists() else "search_vector"
+
+    def _words_sql(self, source, vector, label=False):
+        return self.words_sql.format(
+            label="%s, " if label else "", source=source, vector=vector, group=2 if label else 1
+        )
 
     # websearch_to_tsquery reads the canonical form (words, "phrases", -exclusions). The
     # parser has already dropped the stop words the English configuration ignores, so the
     # tsquery is never empty and the condition stays one the GIN index can answer.
-    def match_words(self, parsed, base):
-        phrase = any(term.is_phrase for term in parsed.required) and phrase_index_exists()
-        sql = self.words_sql.format(vector=PHRASE_VECTOR if phrase else "search_vector")
-        return self._fetch(sql, [base, base, parsed.canonical()])
+    def match_words(self, words, base):
+        source, params = _tsquery_from(words)
+        sql = self._words_sql(source, self._vector(words.groups))
+        return self._fetch(sql, [base, base, *params])
 
     def any_words(self, terms, base):
-        sql = self.words_sql.format(vector="search_vector")
+        sql = self._words_sql(f"{TSQUERY} q", "search_vector")
         return self._fetch(sql, [base, base, " or ".join(str(t) for t in terms)])
 
-    def ranked(self, parsed, tier, limit=None, within=None):
+    def group_words(self, words, base):
+        parts = [
+            (number, _ts_group_text(group), self._vector([group]))
+            for number, group in enumerate(words.groups)
+        ]
+        if words.excluded:
+            parts.append((-1, " or ".join(str(t) for t in words.excluded), "search_vector"))
+        sql = " UNION ALL ".join(
+            self._words_sql(f"{TSQUERY} q", vector, label=True) for _n, _t, vector in parts
+        )
+        params = [value for number, text, _v in parts for value in (number, base, base, text)]
+        return self._fetch(sql, params)
+
+    def ranked(self, words, tier, limit=None, within=None, mode="all"):
         vector = POSTGRES_VECTORS[tier]
         condition = f"{vector} @@ q"
-        params = [parsed.canonical()]
-        if tier and parsed.excluded:
+        source, params = _tsquery_from(words, mode)
+        if tier and words.excluded:
             # A tier's vector holds part of the document; the exclusions apply to all of it.
             condition += " AND search_vector @@ q"
         if within is not None:
@@ -308,14 +451,15 @@ class _Postgres(_Dialect):
             params.append(list(within))
         sql = (
             f"SELECT id, ts_rank_cd('{POSTGRES_WEIGHTS}'::float4[], {vector}, q, 1) AS score "
-            f"FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
+            f"FROM {DOCUMENTS_TABLE}, {source} "
             f"WHERE {condition} ORDER BY score DESC, id DESC"
         )
         return self._fetch(sql, params, limit)
 
-    def snippets(self, parsed, ids):
-        if not parsed.required or not ids:
+    def snippets(self, words, ids):
+        if not words.groups or not ids:
             return {}
+        source, params = _tsquery_from(words._replace(excluded=()), "any")
         options = (
             f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, '
             'MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'
@@ -326,10 +470,10 @@ class _Postgres(_Dialect):
             f"ts_headline('english', title, q, 'StartSel=\"{MARK_START}\", "
             f'StopSel="{MARK_END}", HighlightAll=true\'), '
             "ts_headline('english', summary, q, %s), ts_headline('english', body, q, %s) "
-            f"FROM {DOCUMENTS_TABLE}, websearch_to_tsquery('english', %s) q "
+            f"FROM {DOCUMENTS_TABLE}, {source} "
             f"WHERE id IN ({placeholders})"
         )
-        rows = self._fetch(sql, [options, options, parsed.canonical(), *ids])
+        rows = self._fetch(sql, [options, options, *params, *ids])
         return {row[0]: row[1:] for row in rows}
 
 
@@ -570,17 +714,18 @@ class EmbeddedEngine(SearchEngine):
     # memory. SQL is asked only for what bitmaps cannot give: the order of the first pages
     # and the rows and snippets of the 20 hits shown.
 
-    def _candidates(self, dialect, bitmaps, parsed):
-        if not parsed:
+    def _candidates(self, dialect, bitmaps, words):
+        """The documents holding every word (Words): the all-words tier."""
+        if not words:
             return bitmaps.all
-        if parsed.required:
-            return bitmaps.of_words(dialect.match_words(parsed, bitmaps.base))
-        return bitmaps.all & ~bitmaps.of_words(dialect.any_words(parsed.excluded, bitmaps.base))
+        if words.groups:
+            return bitmaps.of_words(dialect.match_words(words, bitmaps.base))
+        return bitmaps.all & ~bitmaps.of_words(dialect.any_words(words.excluded, bitmaps.base))
 
     def count(self, parsed, filters, bitmaps=None, candidates=None):
         bitmaps = bitmaps or facet_bitmaps()
         if candidates is None:
-            candidates = self._candidates(self._dialect(), bitmaps, parsed)
+            candidates = self._candidates(self._dialect(), bitmaps, Words.of_parsed(parsed))
         return bitmaps.filtered(candidates, filters).bit_count()
 
     def labels(self, pairs):
@@ -593,34 +738,125 @@ class EmbeddedEngine(SearchEngine):
             found[(facet, value)] = label
         return found
 
-    def _relevant(self, dialect, bitmaps, query, candidates, selected, total):
-        """Ids of the requested page by relevance: tier by tier (see TIERS), each tier's
-        documents best first, keeping those the facets selected."""
-        need = query.offset + query.per_page
-        # Without facets narrowing the matches, a tier's first ``need`` unseen documents are
-        # all kept, so the database can stop there.
-        unfiltered = selected == candidates
-        # Few selected: rank just those (the tiers' full lists can be tens of thousands).
-        sparse = not unfiltered and total <= SPARSE_SELECTION
-        remaining = bitmaps.ids_of(selected) if sparse else None
-        contains = bitmaps.members(selected)
-        kept, seen = [], set()
-        for tier in TIERS:
-            limit = need + len(seen) if unfiltered else None
-            if sparse:
-                remaining = [pk for pk in remaining if pk not in seen]
-            for pk, _score in dialect.ranked(query.parsed, tier, limit, remaining):
-                if pk not in seen:
-                    seen.add(pk)
-                    if contains(pk):
-                        kept.append(pk)
-            if len(kept) >= min(need, total):
-                break
-        return kept[query.offset : need]
+    def _partial_layers(self, dialect, bitmaps, words, matches):
+        """The partial tier as bitmaps, most words first: [documents holding exactly c of the
+        optional groups] for c from one less than all down to the threshold
+        (query.partial_threshold). Every layer holds the strict groups (quoted phrases) and
+        none of the exclusions. One statement gives each group's bitmap; the layers are
+        counted from them in memory."""
+        rows = {}
+        for number, index, bits in dialect.group_words(words, bitmaps.base):
+            rows.setdefault(number, []).append((index, bits))
+        allowed = bitmaps.all & ~matches
+        if -1 in rows:
+            allowed &= ~bitmaps.of_words(rows[-1])
+        optional = []
+        for number, group in enumerate(words.groups):
+            bits = bitmaps.of_words(rows.get(number, ()))
+            if group.strict:
+                allowed &= bits
+            else:
+                optional.append(bits)
+        # at_least[c]: allowed documents holding at least c of the optional groups.
+        size = len(optional)
+        at_least = [allowed] + [0] * size
+        for bits in optional:
+            for c in range(size, 0, -1):
+                at_least[c] |= at_least[c - 1] & bits
+        threshold = partial_threshold(size)
+        if not matches and not at_least[threshold]:
+            threshold = 1  # nothing holds half the words: whatever holds one
+        at_least.append(0)
+        layers = [at_least[c] & ~at_least[c + 1] for c in range(size - 1, threshold - 1, -1)]
+        return [layer for layer in layers if layer]
 
-    def _ordered(self, dialect, bitmaps, query, selected, total):
-        """Rows of the requested page in a field order (newest, budget, start year)."""
-        order = dialect.order[query.sort]
+    def _relevant(self, dialect, bitmaps, query, words, tiers):
+        """Ids of the requested page by relevance. ``tiers``: (selected documents, the tier's
+        documents before facets, ranking passes [(mode, field tier)]), in the order shown;
+        within a tier, each pass adds the documents it ranks that earlier passes did not.
+        Tiers wholly before the page are counted, not ranked; tiers after it are not asked."""
+        need = query.offset + query.per_page
+        kept = []
+        shared = {}  # one "any" ranking serves every large layer of the partial tier
+        for selected, unselected, passes in tiers:
+            total = selected.bit_count()
+            if not total:
+                continue
+            if len(kept) + total <= query.offset:
+                kept.extend([None] * total)
+                continue
+            start = len(kept)
+            # Without facets narrowing the tier, its first unseen documents are all kept, so
+            # the database can stop there (not for "any": it also ranks other tiers).
+            unfiltered = selected == unselected and passes[0][0] != "any"
+            # Few selected: rank just those (the tiers' full lists can be tens of thousands).
+            sparse = not unfiltered and total <= SPARSE_SELECTION
+            remaining = bitmaps.ids_of(selected) if sparse else None
+            contains = bitmaps.members(selected)
+            seen = set()
+
+            def take(ranked, seen=seen, contains=contains):
+                for pk, _score in ranked:
+                    if pk not in seen:
+                        seen.add(pk)
+                        if contains(pk):
+                            kept.append(pk)
+
+            for mode, field in passes:
+                limit = need - start + len(seen) if unfiltered else None
+                if sparse:
+                    remaining = [pk for pk in remaining if pk not in seen]
+                    if not remaining:
+                        break
+                    take(dialect.ranked(words, field, limit, remaining, mode))
+                elif mode == "any":
+                    take(self._any_ranking(dialect, words, shared, need))
+                    if len(kept) - start < min(need - start, total) and not shared["complete"]:
+                        # The first rows of the ranking held too few of this layer: rank
+                        # everything (same order, so the layer's first ones are the same).
+                        del kept[start:]
+                        seen.clear()
+                        take(self._any_ranking(dialect, words, shared, None))
+                else:
+                    take(dialect.ranked(words, field, limit, None, mode))
+                if len(kept) - start >= min(need - start, total):
+                    break
+            if len(kept) >= need:
+                break
+        return [pk for pk in kept[query.offset : need] if pk is not None]
+
+    @staticmethod
+    def _any_ranking(dialect, words, shared, need):
+        """The documents holding any of the words, best first: the first rows (documents
+        holding more words score higher, so a layer's best are near the top; filtering a
+        ranking keeps its order), or, with ``need`` None, all of them. Kept in ``shared`` for
+        the other layers."""
+        if "any" not in shared or (need is None and not shared["complete"]):
+            limit = None if need is None else ANY_RANKING_ROWS + 4 * need
+            ranked = dialect.ranked(words, None, limit, None, "any")
+            shared["any"] = ranked
+            shared["complete"] = limit is None or len(ranked) < limit
+        return shared["any"]
+
+    def _ordered(self, dialect, bitmaps, query, tiers):
+        """Rows of the requested page in a field order (newest, budget, start year), tier
+        after tier (``tiers``: bitmaps of the selected documents, in the order shown)."""
+        rows, skip = [], query.offset
+        for selected in tiers:
+            total = selected.bit_count()
+            if skip >= total:
+                skip -= total
+                continue
+            rows += self._ordered_tier(
+                dialect, bitmaps, query.sort, selected, total, skip, query.per_page - len(rows)
+            )
+            skip = 0
+            if len(rows) >= query.per_page:
+                break
+        return rows
+
+    def _ordered_tier(self, dialect, bitmaps, sort, selected, total, offset, count):
+        order = dialect.order[sort]
         with connection.cursor() as cursor:
             if total <= SPARSE_SELECTION:
                 ids = bitmaps.ids_of(selected)
@@ -628,15 +864,15 @@ class EmbeddedEngine(SearchEngine):
                 cursor.execute(
                     f"SELECT {ROW_COLUMNS} FROM {DOCUMENTS_TABLE} WHERE id IN ({placeholders}) "
                     f"ORDER BY {order} LIMIT %s OFFSET %s",
-                    [*ids, query.per_page, query.offset],
+                    [*ids, count, offset],
                 )
                 return cursor.fetchall()
             # Many selected: walk the documents in order (an index scan for the default
             # sort) and keep the selected ones until the page is full.
             contains = bitmaps.members(selected)
             cursor.execute(f"SELECT id FROM {DOCUMENTS_TABLE} ORDER BY {order}")
-            ids, skip = [], query.offset
-            while len(ids) < query.per_page:
+            ids, skip = [], offset
+            while len(ids) < count:
                 rows = cursor.fetchmany(2000)
                 if not rows:
                     break
@@ -646,13 +882,13 @@ class EmbeddedEngine(SearchEngine):
                             skip -= 1
                         else:
                             ids.append(pk)
-                            if len(ids) == query.per_page:
+                            if len(ids) == count:
                                 break
         return self._rows(ids)
 
-    def _hits(self, parsed, rows, with_snippets=True):
+    def _hits(self, words, rows, with_snippets=True, holds_all=None):
         snippets = (
-            self._dialect().snippets(parsed, [row[0] for row in rows]) if with_snippets else {}
+            self._dialect().snippets(words, [row[0] for row in rows]) if with_snippets else {}
         )
         hits = []
         for pk, doc_type, object_id, title, url, display, summary, score in rows:
@@ -675,6 +911,7 @@ class EmbeddedEngine(SearchEngine):
                     snippet_html=_marked_html(snippet),
                     display=display or {},
                     score=score,
+                    partial=holds_all is not None and not holds_all(pk),
                 )
             )
         return hits
@@ -698,10 +935,19 @@ class EmbeddedEngine(SearchEngine):
 
     def _search(self, dialect, query):
         bitmaps = facet_bitmaps()
-        parsed = query.parsed
-        candidates = self._candidates(dialect, bitmaps, parsed)
+        words = Words.of(query)
+        matches = self._candidates(dialect, bitmaps, words)
+        # The partial tier is shown when fewer than a page of documents hold every word,
+        # counted before facets, so that a facet's count is what selecting it gives.
+        layers = []
+        if query.shows_partial_tier(matches.bit_count()):
+            layers = self._partial_layers(dialect, bitmaps, words, matches)
+        candidates = matches
+        for layer in layers:
+            candidates |= layer
         found, selected = bitmaps.counts([facet.key for facet in FACETS], candidates, query.filters)
         total = selected.bit_count()
+        all_words = selected & matches
         labels = bitmaps.labels
         counts = {
             facet: [(value, labels.get((facet, value), value), n) for value, n in values]
@@ -711,16 +957,25 @@ class EmbeddedEngine(SearchEngine):
             query = query.with_page(-(-total // query.per_page))
         hits = []
         if total:
-            if query.sort == "relevance" and parsed.required:
-                ids = self._relevant(dialect, bitmaps, query, candidates, selected, total)
-                rows = self._rows(ids)
+            if query.sort == "relevance" and words.groups:
+                expanded = any(group.alternatives for group in words.groups)
+                # Exact words first: with expansions, the documents holding every word as
+                # typed are ranked before those that need an alternative.
+                modes = ("exact", "all") if expanded else ("all",)
+                passes = [(mode, tier) for mode in modes for tier in TIERS]
+                tiers = [(all_words, matches, passes)]
+                tiers += [(selected & layer, layer, [("any", None)]) for layer in layers]
+                rows = self._rows(self._relevant(dialect, bitmaps, query, words, tiers))
             else:
-                rows = self._ordered(dialect, bitmaps, query, selected, total)
-            hits = self._hits(parsed, rows, query.snippets)
+                tiers = [all_words, *(selected & layer for layer in layers)]
+                rows = self._ordered(dialect, bitmaps, query, tiers)
+            holds_all = bitmaps.members(all_words) if layers else None
+            hits = self._hits(words, rows, query.snippets, holds_all)
         results = SearchResults(
             query=query,
             hits=hits,
             total=total,
+            all_words_total=all_words.bit_count(),
             facets=facet_results(
                 query, counts, lambda pairs: {p: labels[p] for p in pairs if p in labels}
             ),
