@@ -158,6 +158,13 @@ class SearchQuery:
             self.text, dict(self.filters), self.sort, page, self.per_page, self.snippets
         )
 
+    def within(self, total):
+        """This query, or its copy on the last page when its page is past ``total`` hits (the
+        first page when nothing matched): a page number past the end, from an old link or
+        typed, shows the last page, and the page reported never exceeds the page count."""
+        last = max(1, -(-total // self.per_page))
+        return self if self.page <= last else self.with_page(last)
+
 
 def query_string(text="", filters=None, sort="", page=None):
     """``?q=…&<facet>=…&sort=…&page=…`` for a search page, facets in display order; the

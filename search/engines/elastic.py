@@ -202,10 +202,12 @@ class ElasticsearchEngine(SearchEngine):
         faceted = self.build_search(query)
         response = faceted.execute()
         total = response.hits.total.value
-        if total and query.offset >= total:
-            query = query.with_page(-(-total // query.per_page))
-            faceted = self.build_search(query)
-            response = faceted.execute()
+        within = query.within(total)
+        if within is not query:
+            query = within
+            if total:  # with no hits at all there is nothing to fetch again
+                faceted = self.build_search(query)
+                response = faceted.execute()
         return self.parse(query, response)
 
     def parse(self, query, response):
