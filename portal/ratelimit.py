@@ -70,6 +70,14 @@ def client_ip(request):
     return _valid_ip(remote) or remote or "unknown"
 
 
+def login_client_ip(request):
+    """``client_ip`` for django-axes (``AXES_CLIENT_IP_CALLABLE``): a valid address or None.
+    Axes stores it in address columns, which PostgreSQL checks: a request whose server gave
+    no address (a Unix socket without a proxy header, ``Client.force_login``) would make
+    every sign-in fail with "'unknown' does not appear to be an IPv4 or IPv6 address"."""
+    return _valid_ip(client_ip(request))
+
+
 def _key(group, request):
     return client_ip(request)
 
