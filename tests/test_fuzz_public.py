@@ -22,7 +22,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from wagtail.models import PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from peer_reviews.models import Invitation, SubmissionStatus, WorksheetSubmission
 from portal.demo import load_legal_pages
@@ -171,10 +171,12 @@ def world(django_db_setup, django_db_blocker):
             workshop,
         ]
         contacts = {c.public: c for c in with_contacts.contacts.all()}
+        public_ids = {corpus[key].pk for key in corpus} | {with_contacts.pk}
         yield {
             **corpus,
             "site_home": home,
             "with_contacts": with_contacts,
+            "public_ids": public_ids,
             "public_contact": contacts[True],
             "hidden_contact": contacts[False],
             "draft": draft,
@@ -186,6 +188,11 @@ def world(django_db_setup, django_db_blocker):
             "revoked": make_invitation(worksheet, name="Ben"),
             "organiser": UserFactory(is_superuser=True, is_staff=True),
             "region": Region.objects.get(slug="lombardia"),
+            "document_restriction": CollectionViewRestriction.objects.create(
+                collection=Collection.get_first_root_node(),
+                restriction_type=CollectionViewRestriction.PASSWORD,
+                password="secret",
+            ),
         }
         transaction.set_rollback(True)
 
@@ -225,6 +232,17 @@ def fetch(path, params=None, *, method="get", client=None, **extra):
     return response
 
 
+def as_wsgi(header):
+    """A header value as a WSGI server passes it on: its UTF-8 bytes read as latin-1."""
+    return header.encode().decode("latin-1")
+
+
+def names_id(text, pk):
+    """Whether a path segment names the id ``pk`` for Django's int converter (ASCII digits,
+    leading zeros allowed; no int() here: 5,000 digits are past Python's conversion limit)."""
+    return re.fullmatch(r"[0-9]+", text) is not None and text.lstrip("0") == str(pk)
+
+
 def html_of(response):
     return response.content.decode()
 
@@ -248,9 +266,15 @@ def html_of(response):
         ]
     ),
     params=query(["page", "sort", "per_page", *FACET_KEYS], SEARCH_VALUES),
+    accept_language=st.one_of(st.sampled_from(["", "de", "es-ES,es;q=0.9", "*", "q=x"]), TEXT),
+    language_cookie=st.one_of(st.none(), st.sampled_from(["it", "xx"]), TEXT),
 )
-def test_pages_answer_any_query_string(data, path, params):
-    response = fetch(path, params)
+def test_pages_answer_any_query_string(data, path, params, accept_language, language_cookie):
+    # Headers arrive as bytes; a WSGI server hands them to Django decoded as latin-1.
+    client = Client(HTTP_ACCEPT_LANGUAGE=as_wsgi(accept_language))
+    if language_cookie is not None:
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = as_wsgi(language_cookie)
+    response = fetch(path, params, client=client)
     assert response.status_code == 200
     assert "<footer" in html_of(response)
 
@@ -307,8 +331,10 @@ def test_practice_page_and_its_routes(data, route, params):
     body = response.content.decode()
     # A contact who did not agree is never shown; the shown one's address only on a POST.
     assert "hidden@example.org" not in body and "rita@example.org" not in body
-    if route == f"contact/{data['public_contact'].pk}/":
-        assert response.status_code == 200
+    contact = re.fullmatch(r"contact/([0-9]+)/", route)
+    if contact:  # the contact's page (its reveal button) for the public contact only
+        found = names_id(contact[1], data["public_contact"].pk)
+        assert response.status_code == (200 if found else 404)
 
 
 @FUZZ
@@ -338,10 +364,12 @@ def test_api_detail_and_unknown_addresses_answer_json(data, tail, method):
     assert response["Content-Type"] == "application/json"
     if method == "post":
         assert response.status_code == 405
-    elif tail == f"practices/{data['home'].pk}/":
-        assert response.status_code == 200
     elif tail != "practices/":
-        assert response.status_code == 404
+        # Found: the ids of live, public practices, however written ("007": Django's int
+        # converter reads ASCII digits); everything else is a JSON 404.
+        asked = re.fullmatch(r"practices/([0-9]+)/", tail)
+        found = any(asked and names_id(asked[1], pk) for pk in data["public_ids"])
+        assert response.status_code == (200 if found else 404)
 
 
 @FUZZ
@@ -473,10 +501,64 @@ def test_contact_reveal_post(data, which, form):
     response = fetch(path, form, method="post")
     body = response.content.decode()
     assert "hidden@example.org" not in body
-    if which == "PUBLIC":
+    asked = str(contact_id.get(which, which))
+    if names_id(asked, data["public_contact"].pk):
         assert response.status_code == 200 and "rita@example.org" in body
     else:
         assert response.status_code == 404 and "rita@example.org" not in body
+
+
+# -- password forms anyone can reach ---------------------------------------------------------
+
+
+@FUZZ
+@given(
+    password=values("secret", ""),
+    return_url=st.one_of(st.sampled_from(OFF_SITE), TEXT),
+    ids=st.one_of(st.none(), st.tuples(NUMBER, NUMBER).map(lambda t: "/".join(map(segment, t)))),
+)
+def test_page_and_document_password_forms(data, password, return_url, ids):
+    """Wagtail's forms for a password-restricted page or document collection: a wrong
+    password shows the form again, the right one goes back, and never to another site."""
+    private = data["private"]
+    restriction = PageViewRestriction.objects.get(page=private)
+    path = f"/_util/authenticate_with_password/{ids or f'{restriction.pk}/{private.pk}'}/"
+    document_path = "/documents/authenticate_with_password/{}/".format(
+        segment(ids.split("/")[0]) if ids else data["document_restriction"].pk
+    )
+    form = {"password": password, "return_url": return_url}
+    response = fetch(document_path, form, method="post")
+    assert response.status_code in (200, 302, 404)
+    if response.status_code == 302:
+        assert last(password) == "secret"
+        assert_same_site(response["Location"])
+    response = fetch(path, {"password": password, "return_url": return_url}, method="post")
+    assert response.status_code in (200, 302, 404)
+    if response.status_code == 302:
+        assert last(password) == "secret"
+        assert_same_site(response["Location"])
+
+
+@FUZZ
+@given(form=query(["username", "password", "next"], ["editor", "password", *OFF_SITE]))
+def test_admin_sign_in_and_password_reset_forms(data, form):
+    with rolled_back():
+        response = fetch("/admin/login/", form, method="post")
+        # The form again (200), signed in (302) or paused after failures (429).
+        assert response.status_code in (200, 302, 429)
+        if response.status_code == 302:
+            assert_same_site(response["Location"])
+        response = fetch(
+            "/admin/password_reset/", {"email": form.get("username", "")}, method="post"
+        )
+        assert response.status_code in (200, 302, 429)
+
+
+@FUZZ
+@given(document=NUMBER, filename=TEXT)
+def test_document_addresses(data, document, filename):
+    response = fetch(f"/documents/{segment(document)}/{segment(filename or 'x')}")
+    assert response.status_code in (301, 302, 404)
 
 
 # -- the worksheet (participants' personal links) --------------------------------------------
