@@ -60,6 +60,10 @@ TERMS_FACETS = {
 # search should ever wait.
 REBUILD_TIMEOUT = 120
 SNIPPET_CHARS = 240
+# Elasticsearch refuses ``from + size`` past the index's max_result_window (10,000 unless
+# changed): a deeper page answers 400, which the breaker counts as a failure, so a visitor
+# paging far (?page=9999) could switch every search to the basic engine for a while.
+MAX_RESULT_WINDOW = 10_000
 
 
 class PortalDocument(Document):
@@ -198,7 +202,13 @@ class ElasticsearchEngine(SearchEngine):
             )
             return results
 
+    def reachable(self, query):
+        """``query``, or its copy on the deepest page Elasticsearch will return."""
+        deepest = max(1, MAX_RESULT_WINDOW // query.per_page)
+        return query if query.page <= deepest else query.with_page(deepest)
+
     def _search(self, query):
+        query = self.reachable(query)
         faceted = self.build_search(query)
         response = faceted.execute()
         total = response.hits.total.value
