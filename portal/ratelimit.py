@@ -164,6 +164,7 @@ def lockout_response(request, original_response=None, credentials=None):
 # the "passwords" group.
 PASSWORD_FORM_VIEWS = {
     "wagtailcore_authenticate_with_password",
+    "wagtaildocs_authenticate_with_password",
     "wagtailadmin_account",
     "wagtailadmin_password_reset",
     "wagtailadmin_password_reset_confirm",

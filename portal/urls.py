@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal.views import switch_language
+from portal.views import (
+    authenticate_document_with_password,
+    authenticate_with_password,
+    serve_document,
+    switch_language,
+)
 from practices.views import validation_criteria
 
 from .ratelimit import limit_password_forms
@@ -13,6 +18,19 @@ from .ratelimit import limit_password_forms
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document download and password forms, guarded against input they fail on
+    # (portal/views.py); same addresses and names as Wagtail's, which they come before.
+    re_path(r"^documents/(\d+)/(.*)$", serve_document, name="wagtaildocs_serve"),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        authenticate_document_with_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/language/<str:language>/", switch_language, name="switch_language"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,15 +3,19 @@ apps attach to it (practices, events) through hooks."""
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from wagtail import hooks
+from wagtail import views as wagtail_views
+from wagtail.documents.views import serve as document_views
+from wagtail.models import Page
 
 from .models import CooperationProject, Region
 from .pagination import paginate
+from .parsing import parse_id
 
 
 def _sections(hook_name, obj, request):
@@ -83,3 +87,46 @@ def switch_language(request, language):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
     return response
+
+
+def _safe_return_url(request, fallback):
+    """Make the hidden ``return_url`` of Wagtail's password forms a path on this site before
+    Wagtail reads it. Wagtail hands the value to ``redirect()``, which takes a word such as
+    "home" for a view name and fails (a 500, NoReverseMatch); anything but a same-site path
+    goes to ``fallback()`` instead."""
+    return_url = request.POST.get("return_url", "")
+    if return_url.startswith("/") and url_has_allowed_host_and_scheme(
+        return_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return
+    request.POST = request.POST.copy()
+    request.POST["return_url"] = fallback() or "/"
+
+
+def authenticate_with_password(request, page_view_restriction_id, page_id):
+    """Wagtail's password form of a restricted page; a return address that is not a path on
+    this site goes back to the page itself."""
+    if request.method == "POST":
+
+        def page_url():
+            page = Page.objects.filter(pk=parse_id(page_id)).first()
+            return page.get_url(request) if page else None
+
+        _safe_return_url(request, page_url)
+    return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+
+
+def authenticate_document_with_password(request, restriction_id):
+    """Wagtail's password form of a restricted document collection, its return address made
+    safe the same way (to the home page)."""
+    if request.method == "POST":
+        _safe_return_url(request, lambda: "/")
+    return document_views.authenticate_with_password(request, restriction_id)
+
+
+def serve_document(request, document_id, document_filename):
+    """Wagtail's document download. Its address takes any run of digits as the id, and more
+    digits than Python converts (4,300) failed with a 500; no such document is a 404."""
+    if parse_id(document_id) is None:
+        raise Http404
+    return document_views.serve(request, document_id, document_filename)

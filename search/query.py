@@ -272,6 +272,13 @@ class SearchQuery:
                     seen.append(text)
         return seen
 
+    def within(self, total):
+        """This query, or its copy on the last page when its page is past ``total`` hits (the
+        first page when nothing matched): a page number past the end, from an old link or
+        typed, shows the last page, and the page reported never exceeds the page count."""
+        last = max(1, -(-total // self.per_page))
+        return self if self.page <= last else self.with_page(last)
+
 
 def search_page_size():
     """Results per page of the search page (settings.PORTAL_SEARCH_PAGE_SIZE)."""

@@ -401,6 +401,7 @@ def test_draft_private_and_missing_practices_are_not_found(client, corpus):
         "/api/v1/practices/99999999999999999999999/",
         "/api/v1/practices/abc/",
         "/api/v1/nothing-here/",
+        "/api/v1/two%0Alines/",
     ):
         response = client.get(url)
         assert response.status_code == 404, url

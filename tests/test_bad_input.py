@@ -70,6 +70,30 @@ def test_api_detail_of_an_id_past_64_bits_is_not_found(client, site_pages):
     assert client.get(f"/api/v1/practices/{HUGE_ID}/").status_code == 404
 
 
+@pytest.mark.parametrize("return_url", ["home", "0", "https://evil.example/", ""])
+def test_page_password_form_goes_back_to_the_page_whatever_the_return_address(
+    client, practice_index, return_url
+):
+    # Wagtail hands return_url to redirect(), which took "home" for a view name: a 500.
+    from wagtail.models import PageViewRestriction
+
+    page = make_practice(practice_index, title="Members-only kitchens")
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    response = client.post(
+        f"/_util/authenticate_with_password/{restriction.pk}/{page.pk}/",
+        {"password": "secret", "return_url": return_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == page.url
+    assert "Members-only kitchens" in client.get(page.url).content.decode()
+
+
+def test_document_address_with_more_digits_than_python_converts_is_not_found(client, db):
+    assert client.get(f"/documents/{NINES}/report.pdf").status_code == 404
+
+
 @pytest.fixture
 def worksheet(site_pages):
     return make_worksheet(questions=QUESTIONS)

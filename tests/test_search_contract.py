@@ -366,6 +366,9 @@ def test_pagination_and_out_of_range_pages(engine, corpus):
     past_the_end = found(engine, per_page=2, page=99)
     assert past_the_end.query.page == 3
     assert len(past_the_end.hits) == 1
+    # With nothing found there is one (empty) page, whatever page was asked for.
+    nothing = found(engine, "zzzzqqq", page=10_000)
+    assert (nothing.query.page, nothing.num_pages, nothing.hits) == (1, 1, [])
 
 
 def test_no_hits_explains_which_word_or_filter_to_drop(engine, corpus):

@@ -334,6 +334,17 @@ def test_request_body_for_junk_is_safe():
     assert request["post_filter"] == {"match_none": {}}
 
 
+def test_a_page_past_the_result_window_asks_for_the_deepest_page_allowed():
+    # from + size past 10,000 is a 400 from Elasticsearch, which would count as a failure.
+    engine = ElasticsearchEngine(url=UNREACHABLE, index="portal")
+    for per_page in (20, 30, 100):
+        query = engine.reachable(SearchQuery("", {}, "", 10_000, per_page))
+        request = body(query)
+        assert request["from"] + request["size"] <= 10_000 < request["from"] + 2 * per_page
+    query = SearchQuery("", {}, "", 3, 20)
+    assert engine.reachable(query) is query
+
+
 @pytest.mark.django_db
 def test_facet_sizes_follow_the_number_of_distinct_values():
     FacetLabel.objects.bulk_create(

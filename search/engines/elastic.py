@@ -135,6 +135,12 @@ def text_query(query, threshold=None):
     return partial
 
 
+# Elasticsearch refuses ``from + size`` past the index's max_result_window (10,000 unless
+# changed): a deeper page answers 400, which the breaker counts as a failure, so a visitor
+# paging far (?page=9999) could switch every search to the basic engine for a while.
+MAX_RESULT_WINDOW = 10_000
+
+
 class PortalDocument(Document):
     doc_type = Keyword()
     object_id = Long()
@@ -278,7 +284,13 @@ class ElasticsearchEngine(SearchEngine):
             )
             return results
 
+    def reachable(self, query):
+        """``query``, or its copy on the deepest page Elasticsearch will return."""
+        deepest = max(1, MAX_RESULT_WINDOW // query.per_page)
+        return query if query.page <= deepest else query.with_page(deepest)
+
     def _search(self, query):
+        query = self.reachable(query)
         sizes = self.facet_sizes()
         response = self.build_search(query, sizes).execute()
         all_words_total = response.hits.total.value
@@ -292,9 +304,11 @@ class ElasticsearchEngine(SearchEngine):
                 partial = self.build_search(query, sizes, threshold).execute()
             response = partial
         total = response.hits.total.value
-        if total and query.offset >= total:
-            query = query.with_page(-(-total // query.per_page))
-            response = self.build_search(query, sizes, threshold).execute()
+        within = query.within(total)
+        if within is not query:
+            query = within
+            if total:  # with no hits at all there is nothing to fetch again
+                response = self.build_search(query, sizes, threshold).execute()
         return self.parse(query, response, all_words_total if threshold else None)
 
     def parse(self, query, response, all_words_total=None):

@@ -953,8 +953,7 @@ class EmbeddedEngine(SearchEngine):
             facet: [(value, labels.get((facet, value), value), n) for value, n in values]
             for facet, values in found.items()
         }
-        if total and query.offset >= total:
-            query = query.with_page(-(-total // query.per_page))
+        query = query.within(total)
         hits = []
         if total:
             if query.sort == "relevance" and words.groups:
