@@ -35,7 +35,7 @@ from .permissions import PracticePageForm
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 # practices/urls.py serves these under /practices/, so no practice may take them as its slug.
-RESERVED_SLUGS = {"compare", "download"}
+RESERVED_SLUGS = {"compare", "download", "context"}
 
 
 def timescale(start_year, end_year, ongoing):

@@ -1,4 +1,5 @@
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -6,12 +7,27 @@ from wagtail.admin.ui.components import Component
 from portal.visibility import public_pages
 
 from .models import PracticePage
+from .related import RELATED_SHOWN, Context, ranked
 
 HOME_NEWEST = 6
 
 
 def _published():
     return public_pages(PracticePage.objects)
+
+
+@hooks.register("practice_page_sections", order=-1)
+def related_practices(page, request, context):
+    """Practices like this one, with the reasons (practices/related.py)."""
+    related = ranked(Context.of_practice(page), RELATED_SHOWN)
+    if related:
+        context["related_sections"].append(
+            {
+                "title": _("Practices like this one"),
+                "template": "practices/_related_list.html",
+                "items": related,
+            }
+        )
 
 
 @hooks.register("portal_home_context")
@@ -27,6 +43,9 @@ def newest_practices(request, context):
             "more_url": "/practices/",
             "more_label": _("All practices"),
         }
+    )
+    context["home_links"].append(
+        {"url": reverse("practices:context"), "label": _("Find practices for my context")}
     )
     published = _published()
     context["home_counts"].extend(
