@@ -15,16 +15,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
-    Count,
     F,
-    IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Least
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -118,60 +114,44 @@ def _budget_q(first, last):
     return q
 
 
-def _shared_count(through, owner, column, ids, cap):
-    rows = (
-        through.objects.filter(**{owner: OuterRef("pk"), f"{column}__in": ids})
-        .order_by()
-        .values(owner)
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Least(Coalesce(Subquery(rows, output_field=IntegerField()), Value(0)), Value(cap))
+def _member(ids_query):
+    """1 for the practices among ``ids_query``'s, else 0. The subquery does not depend on the
+    row, so the database runs it once per query, not once per practice."""
+    return Case(When(pk__in=ids_query, then=Value(1)), default=Value(0))
 
 
-def _annotations(context, text_hits):
-    """{name: expression} of every criterion's points (and what the reasons need)."""
-    zero = Value(0)
+def _points(context, text_hits):
+    """{annotation name: expression} of the points each criterion gives a practice."""
     points = {}
-    extra = {}
     if context.target_group_ids:
-        groups = _shared_count(
-            PracticePage.target_groups.through,
-            "practicepage_id",
-            "targetgroup_id",
-            context.target_group_ids,
-            TARGET_GROUP_CAP,
+        links = PracticePage.target_groups.through.objects
+        shared = sum(
+            _member(links.filter(targetgroup_id=pk).values("practicepage_id"))
+            for pk in sorted(context.target_group_ids)
         )
-        extra["related_groups"] = groups
-        points["points_groups"] = F("related_groups") * TARGET_GROUP_POINTS
+        points["points_groups"] = Least(shared, Value(TARGET_GROUP_CAP)) * TARGET_GROUP_POINTS
     if context.theme_ids:
-        themes = _shared_count(
-            PracticeTheme, "content_object_id", "tag_id", context.theme_ids, THEME_CAP
+        shared = sum(
+            _member(PracticeTheme.objects.filter(tag_id=pk).values("content_object_id"))
+            for pk in sorted(context.theme_ids)
         )
-        extra["related_themes"] = themes
-        points["points_themes"] = F("related_themes") * THEME_POINTS
+        points["points_themes"] = Least(shared, Value(THEME_CAP)) * THEME_POINTS
     if context.region_ids:
-        region = (
-            PracticePage.regions.through.objects.filter(
-                practicepage_id=OuterRef("pk"), region_id__in=context.region_ids
-            )
-            .order_by("region__name")
-            .values("region__name")[:1]
-        )
-        extra["related_region"] = Subquery(region)
-        points["points_region"] = Case(
-            When(related_region__isnull=False, then=Value(REGION_POINTS)), default=zero
+        links = PracticePage.regions.through.objects
+        points["points_region"] = (
+            _member(links.filter(region_id__in=context.region_ids).values("practicepage_id"))
+            * REGION_POINTS
         )
     if context.country_id is not None:
         points["points_country"] = Case(
-            When(country_id=context.country_id, then=Value(COUNTRY_POINTS)), default=zero
+            When(country_id=context.country_id, then=Value(COUNTRY_POINTS)), default=Value(0)
         )
     if context.budget_bands is not None:
         first, last = context.budget_bands
         points["points_budget"] = Case(
             When(_budget_q(first, last), then=Value(BUDGET_SAME_BAND_POINTS)),
             When(_budget_q(first - 1, last + 1), then=Value(BUDGET_NEXT_BAND_POINTS)),
-            default=zero,
+            default=Value(0),
         )
     if context.start_year is not None:
         points["points_timescale"] = Case(
@@ -180,15 +160,15 @@ def _annotations(context, text_hits):
                 start_year__lte=context.start_year + TIMESCALE_YEARS,
                 then=Value(TIMESCALE_POINTS),
             ),
-            default=zero,
+            default=Value(0),
         )
     if text_hits:
         points["points_words"] = Case(
             When(pk__in=text_hits[:TEXT_TOP], then=Value(TEXT_TOP_POINTS)),
             When(pk__in=text_hits[TEXT_TOP:], then=Value(TEXT_POINTS)),
-            default=zero,
+            default=Value(0),
         )
-    return extra, points
+    return points
 
 
 def text_hits(words, exclude_id=None):
@@ -205,37 +185,50 @@ def ranked(context, limit):
     ``related_score`` and ``related_reasons`` (short translatable phrases). A fixed number of
     queries, whatever the number of practices."""
     hits = text_hits(context.words, context.exclude_id) if context.words else []
-    extra, points = _annotations(context, hits)
+    points = _points(context, hits)
     if not points:
         return []
-    score = sum((F(name) for name in points), start=Value(0))
-    practices = (
+    scored = (
         public_pages(PracticePage.objects)
-        .annotate(**extra)
         .annotate(**points)
-        .annotate(related_score=score)
-        .filter(related_score__gt=0)
+        .annotate(related_score=sum(F(name) for name in points))
     )
     if context.exclude_id is not None:
-        practices = practices.exclude(pk=context.exclude_id)
-    found = list(practices.order_by("-related_score", "title", "pk").with_card_data()[:limit])
-    for practice in found:
+        scored = scored.exclude(pk=context.exclude_id)
+    # Scores and ids first, without the records' columns and joins (the database scores every
+    # public practice); then the cards of the best. No filter on the score: it would compute
+    # it once more per practice; practices scoring nothing come last and are dropped here.
+    best = [
+        row
+        for row in scored.order_by("-related_score", "title", "pk").values(
+            "pk", "related_score", *points
+        )[:limit]
+        if row["related_score"] > 0
+    ]
+    cards = PracticePage.objects.filter(pk__in=[row["pk"] for row in best]).with_card_data()
+    cards = {practice.pk: practice for practice in cards}
+    found = []
+    for row in best:
+        practice = cards[row.pop("pk")]
+        for name, value in row.items():
+            setattr(practice, name, value)
         practice.related_reasons = reasons(practice, context)
+        found.append(practice)
     return found
 
 
 def reasons(practice, context):
     """The criteria that gave ``practice`` points, in a few words each."""
     said = []
-    groups = getattr(practice, "related_groups", 0)
+    groups = getattr(practice, "points_groups", 0) // TARGET_GROUP_POINTS
     if groups:
         said.append(ngettext("same target group", "same target groups", groups))
-    themes = getattr(practice, "related_themes", 0)
+    themes = getattr(practice, "points_themes", 0) // THEME_POINTS
     if themes:
         said.append(ngettext("same theme", "same themes", themes))
-    region = getattr(practice, "related_region", None)
-    if region:
-        said.append(_("also in %(place)s") % {"place": region})
+    if getattr(practice, "points_region", 0):
+        shared = [r.name for r in practice.regions.all() if r.pk in context.region_ids]
+        said.append(_("also in %(place)s") % {"place": min(shared)})
     elif getattr(practice, "points_country", 0):
         said.append(_("also in %(place)s") % {"place": practice.country.name})
     if getattr(practice, "points_budget", 0):
