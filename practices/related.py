@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
-    F,
     Q,
     Value,
     When,
@@ -188,30 +187,32 @@ def ranked(context, limit):
     points = _points(context, hits)
     if not points:
         return []
-    scored = (
-        public_pages(PracticePage.objects)
-        .annotate(**points)
-        .annotate(related_score=sum(F(name) for name in points))
-    )
+    scored = public_pages(PracticePage.objects).annotate(related_score=sum(points.values()))
     if context.exclude_id is not None:
         scored = scored.exclude(pk=context.exclude_id)
-    # Scores and ids first, without the records' columns and joins (the database scores every
-    # public practice); then the cards of the best. No filter on the score: it would compute
-    # it once more per practice; practices scoring nothing come last and are dropped here.
+    # The database scores every public practice, so this query holds only the score (not
+    # each criterion's points, which would evaluate every criterion twice per practice) and
+    # no record columns or joins. No filter on the score either (one more evaluation):
+    # practices scoring nothing come last and are dropped here.
     best = [
-        row
-        for row in scored.order_by("-related_score", "title", "pk").values(
-            "pk", "related_score", *points
-        )[:limit]
+        (row["pk"], row["related_score"])
+        for row in scored.order_by("-related_score", "title", "pk").values("pk", "related_score")[
+            :limit
+        ]
         if row["related_score"] > 0
     ]
-    cards = PracticePage.objects.filter(pk__in=[row["pk"] for row in best]).with_card_data()
+    # The cards of the best, with each criterion's points for the reasons: the same
+    # expressions, evaluated for these few practices only.
+    cards = (
+        PracticePage.objects.filter(pk__in=[pk for pk, _score in best])
+        .annotate(**_points(context, hits))
+        .with_card_data()
+    )
     cards = {practice.pk: practice for practice in cards}
     found = []
-    for row in best:
-        practice = cards[row.pop("pk")]
-        for name, value in row.items():
-            setattr(practice, name, value)
+    for pk, score in best:
+        practice = cards[pk]
+        practice.related_score = score
         practice.related_reasons = reasons(practice, context)
         found.append(practice)
     return found
