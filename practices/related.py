@@ -5,20 +5,15 @@ form (docs/practices.md, "Contexts like mine").
 A :class:`Context` says what a transfer depends on: where (country, regions), for whom
 (target groups), on what (themes), with how much money (budget bands) and when (start
 year), plus words for the search engine. :func:`ranked` scores every public practice
-against it in one database query: each criterion of :data:`CRITERIA` is an annotation
-worth some points, the score is their sum, and a practice's reasons are the criteria that
-gave it points. The words go through the search engine (``search.engines.search``), so
+against it in one database query: each criterion (``_points``) is an expression worth some
+points, the score is their sum, and a practice's reasons are the criteria that gave it
+points. The words go through the search engine (``search.engines.search``), so
 text similarity gets better with the engine's own ranking.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Case,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Least
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -211,7 +206,9 @@ def ranked(context, limit):
     cards = {practice.pk: practice for practice in cards}
     found = []
     for pk, score in best:
-        practice = cards[pk]
+        practice = cards.get(pk)
+        if practice is None:
+            continue  # unpublished between the two queries
         practice.related_score = score
         practice.related_reasons = reasons(practice, context)
         found.append(practice)
