@@ -183,19 +183,17 @@ def ranked(context, limit):
     if not points:
         return []
     scored = public_pages(PracticePage.objects).annotate(related_score=sum(points.values()))
-    if context.exclude_id is not None:
-        scored = scored.exclude(pk=context.exclude_id)
     # The database scores every public practice, so this query holds only the score (not
     # each criterion's points, which would evaluate every criterion twice per practice) and
     # no record columns or joins. No filter on the score either (one more evaluation):
-    # practices scoring nothing come last and are dropped here.
+    # practices scoring nothing come last and are dropped here, and so is the practice
+    # itself (excluding it in SQL makes SQLite read the rows instead of the covering index).
+    rows = scored.order_by("-related_score", "title", "pk").values("pk", "related_score")
     best = [
         (row["pk"], row["related_score"])
-        for row in scored.order_by("-related_score", "title", "pk").values("pk", "related_score")[
-            :limit
-        ]
-        if row["related_score"] > 0
-    ]
+        for row in rows[: limit + 1]
+        if row["related_score"] > 0 and row["pk"] != context.exclude_id
+    ][:limit]
     # The cards of the best, with each criterion's points for the reasons: the same
     # expressions, evaluated for these few practices only.
     cards = (
