@@ -1,4 +1,4 @@
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -19,6 +19,10 @@ def _published():
 @hooks.register("practice_page_sections", order=-1)
 def related_practices(page, request, context):
     """Practices like this one, with the reasons (practices/related.py)."""
+    if not getattr(request, "is_preview", False):
+        # Read once for the context and the page's own key facts. Never in a preview, where
+        # these relations hold the edited values, not the saved ones.
+        prefetch_related_objects([page], "regions", "target_groups", "themes")
     related = ranked(Context.of_practice(page), RELATED_SHOWN)
     if related:
         context["related_sections"].append(

@@ -172,11 +172,15 @@ def test_query_count_does_not_grow_with_the_number_of_candidates(
     client, built, django_assert_max_num_queries
 ):
     url = built["subject"].url
-    with django_assert_max_num_queries(50) as few:
+    client.get(url)  # caches filled once per process (site root paths, ...)
+    with django_assert_max_num_queries(45) as few:
         client.get(url)
+    few = len(few.captured_queries)  # now: the query log is a bounded deque
+    # Many more candidates, each sharing much with the subject (the words excepted, so that
+    # the search engine answers alike and only the scoring sees more practices).
     for n in range(25):
         make_practice(
-            title=f"Another night visit {n}",
+            title=f"Evening call {n}",
             country=built["es"],
             regions=[built["andalucia"]],
             target_groups=[built["older"]],
@@ -184,9 +188,13 @@ def test_query_count_does_not_grow_with_the_number_of_candidates(
             budgets=euros(250_000),
             start_year=2015,
         )
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    client.get(url)  # the search engine reloads its facet bitmaps once after index changes
+    with django_assert_max_num_queries(few):
         html = client.get(url).content.decode()
-    assert len(related_box(html)) == 5
+    assert [title for title, _reasons in related_box(html)][:2] == [
+        "Evening call 0",
+        "Evening call 1",
+    ]
 
 
 def test_context_form_ranks_the_matching_practice_first_with_reasons(client, built):
