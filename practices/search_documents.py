@@ -318,6 +318,8 @@ def practice_search_type():
         to_documents=practice_documents,
         compare_url_name="practices:compare",
         download_url_name="practices:download",
+        context_url_name="practices:context",
+        context_label=_("Find practices for my context"),
         choice_labels=practice_choice_labels,
         localise=localise_practice_display,
     )

@@ -1,5 +1,6 @@
-"""Practice tools that are not pages: comparing and downloading. Mounted under /practices/,
-beside the practice pages (a practice with the slug "compare" or "download" would be hidden)."""
+"""Practice tools that are not pages: comparing, downloading, and finding practices for a
+visitor's context. Mounted under /practices/, beside the practice pages (a practice with the
+slug "compare", "download" or "context" would be hidden)."""
 
 from django.urls import path
 
@@ -9,4 +10,5 @@ app_name = "practices"
 urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("download/", views.download, name="download"),
+    path("context/", views.context, name="context"),
 ]

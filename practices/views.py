@@ -11,6 +11,8 @@ from search.engines import search
 from search.query import SearchQuery
 
 from .exports import CHUNK, csv_response, practices_in_order, theme_names
+from .forms import ContextForm
+from .related import CONTEXT_SHOWN, ranked
 from .validation import CRITERIA, Verdict
 
 # Side by side, more than four columns no longer fit a screen or a printed page.
@@ -122,3 +124,17 @@ def download(request):
             break
         page += 1
     return csv_response(request, practices_in_order(ids[:DOWNLOAD_LIMIT]), "practices")
+
+
+def context(request):
+    """The "find practices for my context" page: the form, and under it the practices ranked by the
+    same rule as a practice page's related practices (practices/related.py)."""
+    form = ContextForm.from_request(request)
+    found = None
+    if form.is_bound and form.is_valid():
+        found = ranked(form.context(), CONTEXT_SHOWN)
+    return TemplateResponse(
+        request,
+        "practices/context.html",
+        {"form": form, "found": found, "share_url": request.get_full_path()},
+    )

@@ -1,4 +1,5 @@
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, prefetch_related_objects
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
@@ -7,12 +8,31 @@ from wagtail.admin.ui.components import Component
 from portal.visibility import public_pages
 
 from .models import PracticePage
+from .related import RELATED_SHOWN, Context, ranked
 
 HOME_NEWEST = 6
 
 
 def _published():
     return public_pages(PracticePage.objects)
+
+
+@hooks.register("practice_page_sections", order=-1)
+def related_practices(page, request, context):
+    """Practices like this one, with the reasons (practices/related.py)."""
+    if not getattr(request, "is_preview", False):
+        # Read once for the context and the page's own key facts. Never in a preview, where
+        # these relations hold the edited values, not the saved ones.
+        prefetch_related_objects([page], "regions", "target_groups", "themes")
+    related = ranked(Context.of_practice(page), RELATED_SHOWN)
+    if related:
+        context["related_sections"].append(
+            {
+                "title": _("Practices like this one"),
+                "template": "practices/_related_list.html",
+                "items": related,
+            }
+        )
 
 
 @hooks.register("portal_home_context")
@@ -28,6 +48,9 @@ def newest_practices(request, context):
             "more_url": "/practices/",
             "more_label": _("All practices"),
         }
+    )
+    context["home_links"].append(
+        {"url": reverse("practices:context"), "label": _("Find practices for my context")}
     )
     published = _published()
     context["home_counts"].extend(

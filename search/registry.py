@@ -66,6 +66,9 @@ class SearchType:
     - ``compare_url_name`` / ``download_url_name`` (optional): URL names of views that show
       chosen objects side by side (``?p=<id>&p=<id>``) and download what a search query
       string finds; the results page offers them.
+    - ``context_url_name`` / ``context_label`` (optional): a page that finds objects of the
+      type for a visitor's context (practices: /practices/context/); the search page links to
+      it with the label.
     - ``choice_labels`` / ``localise`` (optional): the index keeps labels in the language it
       was built in. ``choice_labels()`` gives {facet key: {value: label}} for facet values
       that come from code (statuses, programmes), and ``localise(display)`` returns a hit's
@@ -89,6 +92,8 @@ class SearchType:
     to_documents: object = None
     compare_url_name: str = ""
     download_url_name: str = ""
+    context_url_name: str = ""
+    context_label: str = ""
     choice_labels: object = None
     localise: object = None
     card_template: str = ""

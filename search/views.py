@@ -122,6 +122,11 @@ def search(request):
         }
     compare, downloads = _tools(query, results)
     context = {
+        "context_links": [
+            {"url": reverse(search_type.context_url_name), "label": search_type.context_label}
+            for search_type in search_types().values()
+            if search_type.context_url_name
+        ],
         "query": query,
         "compare_forms": compare,
         "compare_types": [form["type"] for form in compare],

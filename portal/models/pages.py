@@ -7,8 +7,8 @@ from wagtail.models import Page
 
 class HomePage(Page):
     """The portal's front door. Domain apps contribute their sections (newest practices,
-    upcoming events, counts) through the ``portal_home_context`` hook, so the core does not
-    import them."""
+    upcoming events, counts, links under the search box) through the
+    ``portal_home_context`` hook, so the core does not import them."""
 
     intro = models.TextField(
         _("introduction"), blank=True, help_text=_("Markdown, shown under the title.")
@@ -25,6 +25,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["home_sections"] = []
         context["home_counts"] = []
+        context["home_links"] = []
         for contribute in hooks.get_hooks("portal_home_context"):
             contribute(request, context)
         return context
