@@ -86,18 +86,18 @@ class RecommendationViewSet(SnippetViewSet):
     inspect_view_enabled = False
     edit_handler = ObjectList(
         [
-        FieldPanel("report"),
-        FieldPanel("text"),
-        FieldRowPanel([FieldPanel("addressed_region"), FieldPanel("addressed_organisation")]),
-        FieldRowPanel([FieldPanel("priority"), FieldPanel("sort_order")]),
-        FieldPanel("quotes"),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("response"), FieldPanel("response_date")]),
-                FieldPanel("response_reason"),
-            ],
-            heading=_("The host's response"),
-        ),
+            FieldPanel("report"),
+            FieldPanel("text"),
+            FieldRowPanel([FieldPanel("addressed_region"), FieldPanel("addressed_organisation")]),
+            FieldRowPanel([FieldPanel("priority"), FieldPanel("sort_order")]),
+            FieldPanel("quotes"),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("response"), FieldPanel("response_date")]),
+                    FieldPanel("response_reason"),
+                ],
+                heading=_("The host's response"),
+            ),
         ],
         base_form_class=RecommendationForm,
     )

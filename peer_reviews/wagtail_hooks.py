@@ -12,8 +12,8 @@ from portal.visibility import public_pages
 
 from .models import Invitation, PeerReviewWorksheetPage
 from .permissions import can_manage, can_read_answers
-from .recommendation_admin import RecommendationViewSet
 from .personal_data import purge_expired
+from .recommendation_admin import RecommendationViewSet
 
 
 @hooks.register("filter_form_submissions_for_user")

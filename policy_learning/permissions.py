@@ -22,8 +22,9 @@ def author_region_ids(user):
         cached = set()
         if organisation_ids:
             cached = set(
-                Organisation.objects.filter(pk__in=organisation_ids, region__isnull=False)
-                .values_list("region_id", flat=True)
+                Organisation.objects.filter(
+                    pk__in=organisation_ids, region__isnull=False
+                ).values_list("region_id", flat=True)
             )
         user._policy_region_ids = cached
     return cached

@@ -53,8 +53,22 @@ def plan_actions(plan):
     )
 
 
+def _attach_workshops(actions):
+    """Each recommendation's peer-review workshop (the worksheet's parent page), in one
+    query for all of them."""
+    from wagtail.models import Page
+
+    recommendations = [r for a in actions for r in a.recommendations.all()]
+    paths = {r.report.worksheet.path[: -Page.steplen] for r in recommendations}
+    workshops = {p.path: p for p in public_pages(Page.objects.filter(path__in=paths))}
+    for recommendation in recommendations:
+        parent = recommendation.report.worksheet.path[: -Page.steplen]
+        recommendation.workshop = workshops.get(parent)
+
+
 def plan_page_context(plan):
     actions = plan_actions(plan)
+    _attach_workshops(actions)
     indicators = list(
         Indicator.objects.filter(plan=plan)
         .select_related("action")
@@ -70,10 +84,13 @@ def plan_page_context(plan):
 
 
 def actions_inspired_by(practice):
-    """Actions of public plans that learned from ``practice``, with their plan and region."""
+    """Actions of public plans in other regions than the practice's own that learned from
+    ``practice``, with their plan and region."""
     plans = public_action_plans().values("pk")
+    own_regions = practice.regions.values("pk")
     return list(
         Action.objects.filter(learned_from_practices=practice, plan__in=plans)
+        .exclude(plan__region__in=own_regions)
         .select_related("plan__region__country", "plan__project")
         .prefetch_related("status_history")
         .order_by("plan__region__name", "sort_order")

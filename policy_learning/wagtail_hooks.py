@@ -59,7 +59,7 @@ def action_plan_roles(groups):
     )
 
 
-@hooks.register("load_demo_content", order=40)
+@hooks.register("load_demo_content", order=35)  # before setup_roles (portal, 40)
 def load_demo_action_plans(home):
     from .demo import load_demo_action_plans
 
