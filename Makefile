@@ -102,10 +102,13 @@ bench-events: install ## Query counts and timings of the events views
 bench-reviews: install ## Query counts and timings of the peer-review views
 	$(PY) bench/peer_reviews.py
 
+bench-relevance: install ## Relevance benchmark on the demo content: hit@3, MRR, zero results (docs/search.md)
+	$(PY) bench/relevance.py $(BENCH_ARGS)
+
 bench-load: install ## Load test: gunicorn + wrk at 10,000 practices (docs/performance.md)
 	$(PY) bench/load.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, database and caches
 	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .test-media static_collected
 
-.PHONY: help install migrate demo run serve lint format check demo-check pytest test test-postgres drop-test-databases bench-search bench-events bench-reviews bench-load clean
+.PHONY: help install migrate demo run serve lint format check demo-check pytest test test-postgres drop-test-databases bench-search bench-events bench-reviews bench-relevance bench-load clean

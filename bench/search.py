@@ -11,7 +11,6 @@ Each size gets a fresh database. Nothing here is run by the test suite.
 import argparse
 import csv
 import io
-import os
 import random
 import re
 import statistics
@@ -22,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import fresh_database, setup_django, to_query  # noqa: E402
 
 SEED = 20261122
 COUNTRIES, REGIONS_PER_COUNTRY, THEMES, GROUPS = 30, 10, 40, 12
@@ -55,32 +56,6 @@ def parse_args():
         "--no-rebuild", action="store_true", help="with --reuse: keep the search index as it is"
     )
     return parser.parse_args()
-
-
-def fresh_database(url):
-    if url.startswith("sqlite:///"):
-        path = url[len("sqlite:///") :]
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-    elif url.startswith("postgres"):
-        import psycopg
-
-        base, name = url.rsplit("/", 1)
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url):
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 # Synthetic text ----------------------------------------------------------------------------
@@ -343,17 +318,6 @@ def query_mix(rng):
             {"country": countries[3:6], "theme": themes[:2], "budget": "1m-5m"},
         ),
     ]
-
-
-def to_query(params):
-    from django.http import QueryDict
-
-    from search.query import SearchQuery
-
-    data = QueryDict(mutable=True)
-    for key, value in params.items():
-        data.setlist(key, value if isinstance(value, list) else [value])
-    return SearchQuery.from_params(data)
 
 
 def stock_search(params):

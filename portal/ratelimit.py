@@ -70,6 +70,13 @@ def client_ip(request):
     return _valid_ip(remote) or remote or "unknown"
 
 
+def axes_client_ip(request):
+    """``client_ip`` for django-axes, which stores the address in a GenericIPAddressField:
+    a request without a valid address (no REMOTE_ADDR, e.g. behind a Unix socket, or the test
+    client's ``force_login``) is recorded as NULL; PostgreSQL refuses "unknown"."""
+    return _valid_ip(client_ip(request))
+
+
 def _key(group, request):
     return client_ip(request)
 

@@ -11,15 +11,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from portal.models import (
     CooperationProject,
     Country,
-    FundingProgramme,
     Organisation,
     Region,
     TargetGroup,
@@ -33,7 +31,6 @@ from .models import (
     PracticeLink,
     PracticeOutcome,
     PracticePage,
-    PracticeStatus,
 )
 
 # Headings as they appear in files (English, independent of the admin's language).
@@ -68,15 +65,13 @@ FRONT_MATTER_KEYS = [
     "contacts",
     "links",
 ]
-REQUIRED_KEYS = ["title", "summary", "country", "lead_organisation"]
+# The keys each row may have. Which are required, how long they may be and what they may
+# contain are the model's rules, checked by its full_clean() (see build_and_clean).
 ROW_KEYS = {
-    "budgets": ({"amount", "currency"}, {"amount", "currency", "period", "funding_sources"}),
-    "outcomes": ({"label", "value"}, {"label", "value", "unit", "year"}),
-    "contacts": (
-        {"name"},
-        {"name", "role", "organisation", "email", "phone", "public", "consent_date"},
-    ),
-    "links": ({"title", "url"}, {"title", "url"}),
+    "budgets": {"amount", "currency", "period", "funding_sources"},
+    "outcomes": {"label", "value", "unit", "year"},
+    "contacts": {"name", "role", "organisation", "email", "phone", "public", "consent_date"},
+    "links": {"title", "url"},
 }
 
 
@@ -194,8 +189,8 @@ def parse_practice(text, source="<text>"):
 def _as_int_year(parsed, value, *path):
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        parsed.error(f"'{value}' is not a year between 1900 and 2100", *path)
+    if isinstance(value, bool) or not isinstance(value, int):
+        parsed.error(f"'{value}' is not a year", *path)
         return None
     return value
 
@@ -219,18 +214,13 @@ def _as_decimal(parsed, value, what, *path):
     return number
 
 
-def _as_text(parsed, value, *path, required=False, max_length=None):
+def _as_text(parsed, value, *path):
     if value is None:
         value = ""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         parsed.error(f"'{path[-1]}' must be text", *path)
         return ""
-    value = str(value).strip()
-    if required and not value:
-        parsed.error(f"missing {path[-1].replace('_', ' ')}", *path)
-    if max_length and len(value) > max_length:
-        parsed.error(f"'{path[-1]}' is longer than {max_length} characters", *path)
-    return value
+    return str(value).strip()
 
 
 def _as_list(parsed, value, *path):
@@ -260,26 +250,21 @@ class ReferenceCache:
             self.target_groups[group.name.lower()] = group
 
 
-def validate_practice(parsed, refs):
-    """Check every field and resolve references; problems are appended to ``parsed``."""
+def resolve_practice(parsed, refs):
+    """Turn the file's values into model values: known keys, the right YAML types, references
+    to existing countries, regions, organisations and so on. Problems are appended to
+    ``parsed``. The model's own rules are checked later, on the built page."""
     data, resolved = parsed.data, parsed.resolved
     if not data:
         return parsed
     for key in data:
         if key not in FRONT_MATTER_KEYS:
             parsed.error(f"unknown field '{key}'", key)
-    for key in REQUIRED_KEYS:
-        if data.get(key) in (None, "", []):
-            parsed.error(f"missing {key.replace('_', ' ')}", key if key in data else ())
 
-    resolved["title"] = _as_text(parsed, data.get("title"), "title", max_length=255)
-    resolved["summary"] = _as_text(parsed, data.get("summary"), "summary", max_length=1200)
-    slug = _as_text(parsed, data.get("slug"), "slug") or slugify(resolved["title"])
-    if slug and slug != slugify(slug):
-        parsed.error(
-            f"slug '{slug}' may only contain lowercase letters, digits and hyphens", "slug"
-        )
-    resolved["slug"] = slug
+    resolved["title"] = _as_text(parsed, data.get("title"), "title")
+    resolved["summary"] = _as_text(parsed, data.get("summary"), "summary")
+    # The slug says which practice a file updates, so it is settled here, before building.
+    resolved["slug"] = _as_text(parsed, data.get("slug"), "slug") or slugify(resolved["title"])
 
     country = None
     code = data.get("country")
@@ -330,14 +315,9 @@ def validate_practice(parsed, refs):
         if resolved["project"] is None:
             parsed.error(f"unknown cooperation project '{project}' (use its acronym)", "project")
 
-    programme = data.get("funding_programme") or ""
-    if programme and programme not in FundingProgramme.values:
-        parsed.error(
-            f"unknown funding programme '{programme}' "
-            f"(one of {', '.join(FundingProgramme.values)})",
-            "funding_programme",
-        )
-    resolved["funding_programme"] = programme if programme in FundingProgramme.values else ""
+    resolved["funding_programme"] = _as_text(
+        parsed, data.get("funding_programme"), "funding_programme"
+    )
 
     themes = [
         str(t).strip() for t in _as_list(parsed, data.get("themes"), "themes") if str(t).strip()
@@ -353,24 +333,15 @@ def validate_practice(parsed, refs):
             groups.append(group)
     resolved["target_groups"] = groups
 
-    status = data.get("status") or PracticeStatus.ONGOING
-    if status not in PracticeStatus.values:
-        parsed.error(
-            f"unknown status '{status}' (one of {', '.join(PracticeStatus.values)})", "status"
-        )
-    resolved["status"] = status
-
+    resolved["status"] = (
+        _as_text(parsed, data.get("status"), "status")
+        or PracticePage._meta.get_field("status").get_default()
+    )
     resolved["start_year"] = _as_int_year(parsed, data.get("start_year"), "start_year")
     resolved["end_year"] = _as_int_year(parsed, data.get("end_year"), "end_year")
-    if (
-        resolved["start_year"]
-        and resolved["end_year"]
-        and resolved["end_year"] < resolved["start_year"]
-    ):
-        parsed.error("the end year is before the start year", "end_year")
 
     rows = {}
-    for key, (required, allowed) in ROW_KEYS.items():
+    for key, allowed in ROW_KEYS.items():
         rows[key] = []
         for i, row in enumerate(_as_list(parsed, data.get(key), key)):
             if not isinstance(row, dict):
@@ -379,8 +350,6 @@ def validate_practice(parsed, refs):
             for name in row:
                 if name not in allowed:
                     parsed.error(f"unknown field '{name}' in {key}", key, i, name)
-            for name in sorted(required - set(row)):
-                parsed.error(f"missing '{name}' in {key}", key, i)
             rows[key].append(row)
 
     resolved["budgets"] = []
@@ -390,8 +359,6 @@ def validate_practice(parsed, refs):
             if "amount" in row
             else None
         )
-        if amount is not None and amount < 0:
-            parsed.error("malformed budget: the amount is negative", "budgets", i, "amount")
         currency = str(row.get("currency") or "").strip().upper()
         if "currency" in row and not re.fullmatch(r"[A-Z]{3}", currency):
             parsed.error(
@@ -405,14 +372,9 @@ def validate_practice(parsed, refs):
             PracticeBudget(
                 amount=amount,
                 currency=currency,
-                period=_as_text(parsed, row.get("period"), "budgets", i, "period", max_length=60),
+                period=_as_text(parsed, row.get("period"), "budgets", i, "period"),
                 funding_sources=_as_text(
-                    parsed,
-                    row.get("funding_sources"),
-                    "budgets",
-                    i,
-                    "funding_sources",
-                    max_length=255,
+                    parsed, row.get("funding_sources"), "budgets", i, "funding_sources"
                 ),
             )
         )
@@ -426,29 +388,15 @@ def validate_practice(parsed, refs):
         )
         resolved["outcomes"].append(
             PracticeOutcome(
-                label=_as_text(
-                    parsed,
-                    row.get("label"),
-                    "outcomes",
-                    i,
-                    "label",
-                    required="label" in row,
-                    max_length=255,
-                ),
+                label=_as_text(parsed, row.get("label"), "outcomes", i, "label"),
                 value=value,
-                unit=_as_text(parsed, row.get("unit"), "outcomes", i, "unit", max_length=40),
+                unit=_as_text(parsed, row.get("unit"), "outcomes", i, "unit"),
                 year=_as_int_year(parsed, row.get("year"), "outcomes", i, "year"),
             )
         )
 
     resolved["contacts"] = []
     for i, row in enumerate(rows["contacts"]):
-        email = _as_text(parsed, row.get("email"), "contacts", i, "email")
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                parsed.error(f"'{email}' is not a valid email address", "contacts", i, "email")
         public = row.get("public", False)
         if not isinstance(public, bool):
             parsed.error("'public' must be true or false", "contacts", i, "public")
@@ -460,41 +408,25 @@ def validate_practice(parsed, refs):
             consent = None
         resolved["contacts"].append(
             PracticeContact(
-                name=_as_text(
-                    parsed,
-                    row.get("name"),
-                    "contacts",
-                    i,
-                    "name",
-                    required="name" in row,
-                    max_length=150,
-                ),
-                role=_as_text(parsed, row.get("role"), "contacts", i, "role", max_length=200),
+                name=_as_text(parsed, row.get("name"), "contacts", i, "name"),
+                role=_as_text(parsed, row.get("role"), "contacts", i, "role"),
                 organisation=_as_text(
-                    parsed, row.get("organisation"), "contacts", i, "organisation", max_length=255
+                    parsed, row.get("organisation"), "contacts", i, "organisation"
                 ),
-                email=email,
-                phone=_as_text(parsed, row.get("phone"), "contacts", i, "phone", max_length=40),
+                email=_as_text(parsed, row.get("email"), "contacts", i, "email"),
+                phone=_as_text(parsed, row.get("phone"), "contacts", i, "phone"),
                 public=public is True,
                 consent_date=consent,
             )
         )
 
-    resolved["links"] = []
-    url_validator = URLValidator(schemes=["http", "https"])
-    for i, row in enumerate(rows["links"]):
-        url = _as_text(parsed, row.get("url"), "links", i, "url")
-        if url:
-            try:
-                url_validator(url)
-            except ValidationError:
-                parsed.error(f"'{url}' is not a valid http(s) address", "links", i, "url")
-        resolved["links"].append(
-            PracticeLink(
-                title=_as_text(parsed, row.get("title"), "links", i, "title", max_length=255),
-                url=url,
-            )
+    resolved["links"] = [
+        PracticeLink(
+            title=_as_text(parsed, row.get("title"), "links", i, "title"),
+            url=_as_text(parsed, row.get("url"), "links", i, "url"),
         )
+        for i, row in enumerate(rows["links"])
+    ]
 
     for name in SECTION_HEADINGS:
         resolved[name] = parsed.sections.get(name, "")
@@ -630,7 +562,7 @@ def _page_resolved(page):
     return resolved
 
 
-def _apply(page, resolved):
+def _apply(resolved, page):
     for key in (
         "title",
         "summary",
@@ -656,6 +588,56 @@ def _apply(page, resolved):
         setattr(page, relation, rows)
 
 
+# The model's fields set from a file, and where each sits in it (see ParsedPractice.lines).
+PAGE_FIELDS = [
+    "title",
+    "summary",
+    "slug",
+    "country",
+    "regions",
+    "lead_organisation",
+    "partner_organisations",
+    "project",
+    "funding_programme",
+    "target_groups",
+    "status",
+    "start_year",
+    "end_year",
+    *SECTION_HEADINGS,
+]
+ROW_EXCLUDE = ["id", "practice", "sort_order"]
+
+
+def _field_path(name):
+    return ("section", name) if name in SECTION_HEADINGS else (name,)
+
+
+def _report(parsed, error, label, *path):
+    """One problem per message of a ValidationError, at the line of the field it names."""
+    for name, messages in error.message_dict.items():
+        where = path if name == NON_FIELD_ERRORS else (*path, *_field_path(name))
+        what = ", ".join(filter(None, [label, "" if name == NON_FIELD_ERRORS else name]))
+        for message in messages:
+            parsed.error(f"{what}: {message}" if what else message, *where)
+
+
+def build_and_clean(parsed, page):
+    """Put the file's values on ``page`` (new or existing, nothing is written) and check
+    them with the model's own full_clean(), as the admin does; problems go to ``parsed``."""
+    _apply(parsed.resolved, page)
+    exclude = [f.name for f in page._meta.get_fields() if f.name not in PAGE_FIELDS]
+    try:
+        page.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        _report(parsed, error, "")
+    for relation in ROW_KEYS:
+        for i, row in enumerate(parsed.resolved[relation]):
+            try:
+                row.full_clean(exclude=ROW_EXCLUDE, validate_unique=False)
+            except ValidationError as error:
+                _report(parsed, error, f"{relation} {i + 1}", relation, i)
+
+
 @dataclass
 class ImportResult:
     created: list = field(default_factory=list)
@@ -664,7 +646,7 @@ class ImportResult:
 
 
 def import_practices(sources, *, publish=False, user=None, index_page=None):
-    """Validate every source, then save all of them or none.
+    """Check every source, then save all of them or none.
 
     ``sources`` is a list of (name, text) pairs. Raises ImportFailed listing every problem.
     """
@@ -673,13 +655,12 @@ def import_practices(sources, *, publish=False, user=None, index_page=None):
     problems = []
     seen_slugs = {}
     for name, text in sources:
-        parsed = validate_practice(parse_practice(text, name), refs)
+        parsed = resolve_practice(parse_practice(text, name), refs)
         slug = parsed.resolved.get("slug")
         if slug:
             if slug in seen_slugs:
                 parsed.error(f"slug '{slug}' is also used by {seen_slugs[slug]}", "slug")
             seen_slugs[slug] = name
-        problems.extend(parsed.problems)
         parsed_all.append(parsed)
     if index_page is None:
         index_page = PracticeIndexPage.objects.first()
@@ -687,36 +668,41 @@ def import_practices(sources, *, publish=False, user=None, index_page=None):
             problems.append(
                 Problem("<portal>", 0, "there is no practice index page to import into")
             )
-    if problems:
-        raise ImportFailed(problems)
 
     result = ImportResult()
     existing = {p.slug: p for p in PracticePage.objects.filter(slug__in=seen_slugs).specific()}
+    # Building a page may create theme tags: inside the transaction, so that a problem found
+    # in any file leaves nothing behind.
     with transaction.atomic():
+        pages = []
         for parsed in parsed_all:
-            resolved = parsed.resolved
-            page = existing.get(resolved["slug"])
-            if page is None:
-                page = PracticePage(live=False)
-                _apply(page, resolved)
-                index_page.add_child(instance=page)
-                revision = page.save_revision(user=user, log_action=True)
-                if publish:
-                    revision.publish(user=user)
-                result.created.append(page)
+            if parsed.problems:
                 continue
-            if (
-                _comparable(_page_resolved(page)) == _comparable(resolved)
+            page = existing.get(parsed.resolved["slug"])
+            unchanged = (
+                page is not None
+                and _comparable(_page_resolved(page)) == _comparable(parsed.resolved)
                 and not page.has_unpublished_changes
                 and (page.live or not publish)
-            ):
+            )
+            if unchanged:
                 result.unchanged.append(page)
                 continue
-            _apply(page, resolved)
+            new = page is None
+            page = page or PracticePage(live=False)
+            build_and_clean(parsed, page)
+            pages.append((page, new))
+        problems = [p for parsed in parsed_all for p in parsed.problems] + problems
+        if problems:
+            raise ImportFailed(problems)
+
+        for page, new in pages:
+            if new:
+                index_page.add_child(instance=page)
+            (result.created if new else result.updated).append(page)
             revision = page.save_revision(user=user, log_action=True)
             if publish:
                 revision.publish(user=user)
-            result.updated.append(page)
     return result
 
 

@@ -4,7 +4,7 @@ for the narrative."""
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -36,6 +36,7 @@ from .permissions import PracticePageForm
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 # practices/urls.py serves these under /practices/, so no practice may take them as its slug.
 RESERVED_SLUGS = {"compare", "download"}
+SUMMARY_MAX_LENGTH = 1200
 
 
 def timescale(start_year, end_year, ongoing):
@@ -114,7 +115,10 @@ class PracticeTheme(ItemBase):
 class PracticePage(RoutablePageMixin, Page):
     summary = models.TextField(
         _("summary"),
-        max_length=1200,
+        max_length=SUMMARY_MAX_LENGTH,
+        # A TextField's max_length limits only form fields; the validator makes full_clean()
+        # (and so the Markdown importer) check it too.
+        validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)],
         help_text=_("One paragraph: what the practice does, for whom."),
     )
     country = models.ForeignKey(

@@ -8,6 +8,7 @@ comparison view and email notifications all work unchanged."""
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, TaskState
 
@@ -205,3 +206,7 @@ class PracticeValidationTask(AbstractGroupApprovalTask):
             task_state.approve(user=user, comment=comment)
         else:
             task_state.reject(user=user, comment=comment)
+        # Where Wagtail's workflow action view goes next (a ``next`` parameter aside, this
+        # return value wins): the dashboard with "Awaiting your review". Its default, the
+        # practice's editor, is closed to a validator once the practice has left review.
+        return reverse("wagtailadmin_home")

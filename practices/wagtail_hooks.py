@@ -160,3 +160,22 @@ def hide_other_organisations_drafts(parent_page, pages, request):
         practices_in_scope_q(user) | Q(owner=user)
     )
     return pages.exclude(pk__in=hidden.values("pk"))
+
+
+@hooks.register("after_edit_page")
+def land_where_the_reviewer_may_go(request, page):
+    """After a workflow action in the editor ("Approve and Publish", "Request changes"),
+    Wagtail goes back to the parent's explorer listing. Validators may not open it (they hold
+    no page permission), so they would land on "Sorry, you do not have permission": send
+    them to the dashboard instead, whose "Awaiting your review" lists their next practices.
+    An explicit ``next`` and users who may open the listing keep Wagtail's behaviour."""
+    from django.shortcuts import redirect
+    from wagtail.admin.utils import get_valid_next_url_from_request
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    if not request.POST.get("action-workflow-action") or get_valid_next_url_from_request(request):
+        return None
+    parent = page.get_parent()
+    if PagePermissionPolicy().explorable_instances(request.user).filter(pk=parent.pk).exists():
+        return None
+    return redirect("wagtailadmin_home")

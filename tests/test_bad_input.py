@@ -104,48 +104,30 @@ def test_organiser_action_on_an_impossible_invitation_id_is_not_found(client, wo
 
 
 class database_refuses_writes:  # noqa: N801
-    """The database itself refuses every write, as a read-only or locked database does:
-    SQLite's query_only pragma; on PostgreSQL another connection holds a table lock longer
-    than our lock timeout."""
-
-    def __init__(self, table):
-        self.table = table
+    """SQLite refuses every write, as a read-only database does (the query_only pragma).
+    PostgreSQL's refusals are further down."""
 
     def __enter__(self):
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA query_only = ON")
-        else:
-            import psycopg
-
-            params = connection.get_connection_params()
-            self.other = psycopg.connect(**params, autocommit=False)
-            # The test's rows are uncommitted, but the table is shared: lock it from outside.
-            self.other.execute(f'LOCK TABLE "{self.table}" IN ACCESS EXCLUSIVE MODE')
-            with connection.cursor() as cursor:
-                cursor.execute("SET lock_timeout = '50ms'")
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA query_only = ON")
         return self
 
     def __exit__(self, *exc):
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA query_only = OFF")
-        else:
-            self.other.rollback()
-            self.other.close()
-            with connection.cursor() as cursor:
-                cursor.execute("SET lock_timeout = 0")
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA query_only = OFF")
 
 
-@pytest.mark.skipif(
+sqlite_only = pytest.mark.skipif(
     "sqlite" not in settings.DATABASES["default"]["ENGINE"],
-    reason="PostgreSQL: the second connection's LOCK TABLE waits on the test's own transaction "
-    "and hangs; a lock-based refusal on PostgreSQL is still to be written",
+    reason="SQLite's query_only pragma; the PostgreSQL versions are further down",
 )
+
+
+@sqlite_only
 def test_refused_write_keeps_the_answers_and_the_next_try_saves(client, worksheet, invitation):
     url = link(worksheet, invitation)
     typed = {**COMPLETE, "recommendation": "Begin with the harbour district."}
-    with database_refuses_writes(WorksheetSubmission._meta.db_table):
+    with database_refuses_writes():
         response = client.post(url, {"action": "submit", **typed})
         assert response.status_code == 503
         html = response.content.decode()
@@ -159,15 +141,119 @@ def test_refused_write_keeps_the_answers_and_the_next_try_saves(client, workshee
     assert saved.form_data["recommendation"] == "Begin with the harbour district."
 
 
-@pytest.mark.skipif(
-    "sqlite" not in settings.DATABASES["default"]["ENGINE"],
-    reason="PostgreSQL: the second connection's LOCK TABLE waits on the test's own transaction "
-    "and hangs; a lock-based refusal on PostgreSQL is still to be written",
-)
+@sqlite_only
 def test_any_view_the_database_fails_answers_503(client, worksheet):
     client.force_login(make_user(is_superuser=True, is_staff=True))
     url = worksheet.url + "participants/"
-    with database_refuses_writes(Invitation._meta.db_table):
+    with database_refuses_writes():
+        response = client.post(url, {"action": "invite", "name": "Mira"})
+        assert response.status_code == 503
+        assert response["Retry-After"] == "60"
+        assert "try again in a moment" in response.content.decode()
+    assert not Invitation.objects.filter(name="Mira").exists()
+    assert client.post(url, {"action": "invite", "name": "Mira"}).status_code == 302
+    assert Invitation.objects.filter(name="Mira").exists()
+
+
+# PostgreSQL: the database really refuses the write. The tests commit (transaction=True):
+# inside the usual test transaction the worksheet's rows would be invisible to the second
+# connection, and the test's own transaction would hold locks the second one waits for.
+postgres_only = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="PostgreSQL only: on SQLite the query_only tests above cover this",
+)
+
+
+class another_connection_locks_the_table:  # noqa: N801
+    """Another session holds an EXCLUSIVE lock on ``table`` (reads go on, writes wait, as
+    under a long migration or a bulk job); our session gives up waiting after a short
+    lock_timeout, as a production setting would."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def __enter__(self):
+        import psycopg
+
+        settings_dict = connection.settings_dict
+        self.other = psycopg.connect(
+            dbname=settings_dict["NAME"],
+            user=settings_dict["USER"],
+            password=settings_dict["PASSWORD"],
+            host=settings_dict["HOST"],
+            port=settings_dict["PORT"] or None,
+        )
+        self.other.execute(f'LOCK TABLE "{self.table}" IN EXCLUSIVE MODE')
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        return self
+
+    def __exit__(self, *exc):
+        self.other.rollback()
+        self.other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+
+class the_session_is_read_only:  # noqa: N801
+    """Our session may only read, as on a standby or a database put in read-only mode."""
+
+    def __init__(self, table):
+        pass
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SET default_transaction_read_only = on")
+        return self
+
+    def __exit__(self, *exc):
+        with connection.cursor() as cursor:
+            cursor.execute("RESET default_transaction_read_only")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("refusal", [another_connection_locks_the_table, the_session_is_read_only])
+def test_postgresql_refuses_the_write_the_answers_stay_and_the_next_try_saves(
+    client, worksheet, invitation, refusal
+):
+    url = link(worksheet, invitation)
+    # A draft is saved first: the refused submit must leave it exactly as it was.
+    draft = {**COMPLETE, "recommendation": "A first thought."}
+    assert client.post(url, {"action": "draft", **draft}).status_code == 302
+    before = WorksheetSubmission.objects.get(invitation=invitation)
+    assert before.form_data["recommendation"] == "A first thought."
+
+    typed = {**COMPLETE, "recommendation": "Begin with the harbour district."}
+    with refusal(WorksheetSubmission._meta.db_table):
+        response = client.post(url, {"action": "submit", **typed})
+        assert response.status_code == 503
+        html = response.content.decode()
+        assert "could not be saved just now" in html
+        assert "Begin with the harbour district." in html
+        assert "Case manager" in html
+    after = WorksheetSubmission.objects.get(invitation=invitation)
+    assert (after.form_data, after.status, after.submitted_at) == (
+        before.form_data,
+        before.status,
+        before.submitted_at,
+    )
+    assert not after.is_submitted
+
+    response = client.post(url, {"action": "submit", **typed})
+    assert response.status_code == 200
+    saved = WorksheetSubmission.objects.get(invitation=invitation)
+    assert saved.is_submitted
+    assert saved.form_data["recommendation"] == "Begin with the harbour district."
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("refusal", [another_connection_locks_the_table, the_session_is_read_only])
+def test_postgresql_refusing_any_view_answers_503(client, worksheet, refusal):
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    url = worksheet.url + "participants/"
+    with refusal(Invitation._meta.db_table):
         response = client.post(url, {"action": "invite", "name": "Mira"})
         assert response.status_code == 503
         assert response["Retry-After"] == "60"

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from portal.demo import load_reference_data
+from portal.models import Theme
 from practices.models import PracticePage
 
 GOOD = """---
@@ -31,6 +32,7 @@ contacts:
   - name: Jane Doe
     email: jane@example.org
     public: true
+    consent_date: 2024-05-31
 links:
   - title: Agency
     url: https://example.org/
@@ -98,13 +100,33 @@ def test_import_publish_flag(reference, tmp_path):
     [
         (("country: BG", "country: XX"), 5, "unknown country 'XX'"),
         (("  - amount: 32000000", "  - amount: 32,000,000 lev"), 12, "malformed budget"),
-        (("title: Bad\n", "\n"), 2, "missing title"),
+        (("title: Bad\n", "\n"), 2, "title: This field cannot be blank"),
         (("target_groups: [older-people]", "target_groups: [aliens]"), 8, "unknown target group"),
         (("start_year: 2012", "start_year: twenty"), 10, "'twenty' is not a year"),
-        (("    email: jane@example.org", "    email: not-an-email"), 23, "not a valid email"),
-        (("## The practice", "## The Practise"), 33, "unknown section 'The Practise'"),
+        (
+            ("    email: jane@example.org", "    email: not-an-email"),
+            23,
+            "contacts 1, email: Enter a valid email address",
+        ),
+        (("## The practice", "## The Practise"), 34, "unknown section 'The Practise'"),
         (("lead_organisation: Agency", "lead_organisation: Nobody"), 6, "unknown organisation"),
         (("themes: [home care]", "themes: [home care"), 8, "not valid YAML"),
+        # The model's own rules (full_clean), reported at the field's line:
+        (("slug: bad", "slug: compare"), 2, "slug: “compare” is taken by a page of the portal"),
+        (("title: Bad", "title: " + "B" * 256), 3, "title: Ensure this value has at most 255"),
+        (("summary: Hourly", "summary: " + "x" * 1200), 4, "summary: Ensure this value has at"),
+        (("start_year: 2012", "start_year: 1850"), 10, "start_year: Ensure this value is greater"),
+        (("status: ongoing", "status: dormant"), 9, "status: Value 'dormant' is not a valid"),
+        (("  - amount: 32000000", "  - amount: -5"), 12, "budgets 1, amount: Ensure this value"),
+        (("    period: total", "    period: " + "p" * 61), 14, "budgets 1, period: Ensure this"),
+        (("  - name: Jane Doe", "  - name: " + "J" * 151), 22, "contacts 1, name: Ensure this"),
+        (("    consent_date: 2024-05-31\n", ""), 22, "consent_date: Give the date the person"),
+        (
+            ("    url: https://example.org/", "    url: nowhere"),
+            28,
+            "links 1, url: Enter a valid URL",
+        ),
+        (("start_year: 2012", "start_year: 2012\nend_year: 2010"), 11, "end_year: The end year"),
     ],
 )
 def test_a_bad_file_names_file_line_and_problem_and_nothing_is_saved(
@@ -155,3 +177,22 @@ def test_markdown_download_round_trips_unchanged(reference, tmp_path, admin_clie
     assert page.revisions.count() == revisions  # recognised as unchanged
     assert client.get(f"{page.url}markdown/").content.decode() == exported
     assert "amount: 16000000" in exported and "## Evidence of success" in exported
+
+
+def test_a_bad_update_leaves_the_practice_and_the_themes_as_they_were(reference, tmp_path, capsys):
+    path = write(tmp_path, "a.md", GOOD.format(slug="kept", title="Kept"))
+    run(path, "--publish")
+    page = PracticePage.objects.get(slug="kept")
+    revisions = page.revisions.count()
+    text = GOOD.format(slug="kept", title="K" * 256).replace("[home care]", "[a brand-new theme]")
+    write(tmp_path, "a.md", text)
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run(path)
+    problem = capsys.readouterr().err.splitlines()[0]
+    assert problem.endswith(
+        "a.md, line 3: title: Ensure this value has at most 255 characters (it has 256)."
+    )
+    page = PracticePage.objects.get(slug="kept")
+    assert page.title == "Kept" and page.revisions.count() == revisions
+    assert not page.has_unpublished_changes
+    assert not Theme.objects.filter(name="a brand-new theme").exists()

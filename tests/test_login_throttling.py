@@ -71,3 +71,14 @@ def test_the_default_limit_is_five(client, editor):
     for _ in range(4):
         assert sign_in(client, "wrong").status_code == 200
     assert sign_in(client, "wrong").status_code == 429
+
+
+@pytest.mark.parametrize("ip", ["", "unix:/run/gunicorn.sock", "unknown"])
+def test_a_request_without_a_valid_address_signs_in_and_is_counted(client, editor, ip):
+    """A server on a unix socket gives no REMOTE_ADDR: axes records no address (PostgreSQL's
+    inet column refused "unknown" with a 500) and the sign-in still works."""
+    assert sign_in(client, "wrong", ip=ip).status_code == 200
+    assert AccessAttempt.objects.get().ip_address is None
+    response = sign_in(client, "password", ip=ip)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(editor.pk)

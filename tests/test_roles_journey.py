@@ -224,3 +224,71 @@ def test_validator_can_approve_from_the_editor_with_the_checklist(client, people
     page = PracticePage.objects.get(pk=page.pk)
     assert page.live
     assert page.validation.criteria_met() and page.validation.finished_by == people["validator"]
+
+
+@pytest.mark.parametrize(
+    ("action", "verdicts", "live"),
+    [("approve", ALL_MET, True), ("reject", {"ethics": "not-met"}, False)],
+)
+def test_validator_lands_on_a_page_they_may_open_after_acting_in_the_editor(
+    client, people, action, verdicts, live
+):
+    """Wagtail sends the editor back to the practice index's explorer listing, which
+    validators may not open: they would end on "Sorry, you do not have permission"."""
+    page = create_and_submit(client, people)
+    client.force_login(people["validator"])
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+        {
+            **practice_form_data(
+                country=people["country"].pk, lead_organisation=people["organisation"].pk
+            ),
+            "action-workflow-action": "true",
+            "workflow-action-name": action,
+            "workflow-action-extra-data": json.dumps({**verdicts, "comment": "Checked."}),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+    messages = [(m.level_tag, str(m).strip()) for m in response.context["messages"]]
+    assert messages[-1] == ("success", "Page &#x27;Community kitchens&#x27; has been updated.")
+    assert "error" not in {level for level, _text in messages}
+    assert "you do not have permission" not in response.content.decode()
+    assert "Community kitchens" in response.content.decode()
+    assert PracticePage.objects.get(pk=page.pk).live is live
+
+
+def test_editors_still_go_back_to_the_listing_after_a_workflow_action(client, people):
+    page = create_and_submit(client, people)
+    admin = make_validator(username="boss", email="boss@example.org")
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+        {
+            **practice_form_data(
+                country=people["country"].pk, lead_organisation=people["organisation"].pk
+            ),
+            "action-workflow-action": "true",
+            "workflow-action-name": "approve",
+            "workflow-action-extra-data": json.dumps({**ALL_MET, "comment": "Checked."}),
+        },
+    )
+    assert response["Location"] == reverse("wagtailadmin_explore", args=(people["index"].pk,))
+    assert PracticePage.objects.get(pk=page.pk).live
+
+
+def test_validator_lands_on_the_dashboard_after_acting_from_the_review_modal(client, people):
+    """The dashboard's Approve button posts to Wagtail's workflow action view, which would go
+    on to the practice's editor: closed to the validator once it is published."""
+    page = create_and_submit(client, people)
+    client.force_login(people["validator"])
+    response = client.post(
+        workflow_action_url(page, "approve"), {**ALL_MET, "comment": "Good."}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("wagtailadmin_home"), 302)]
+    assert "you do not have permission" not in response.content.decode()
+    assert PracticePage.objects.get(pk=page.pk).live
