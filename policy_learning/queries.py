@@ -66,15 +66,21 @@ def _attach_workshops(actions):
         recommendation.workshop = workshops.get(parent)
 
 
-def plan_page_context(plan):
-    actions = plan_actions(plan)
+def plan_page_context(plan, preview=False):
+    """What the plan page shows. A preview shows the revision being edited, whose rows live
+    in memory (modelcluster), so they are read from the page itself."""
+    if preview:
+        actions = list(plan.actions.all())
+        indicators = list(plan.indicators.all())
+    else:
+        actions = plan_actions(plan)
+        indicators = list(
+            Indicator.objects.filter(plan=plan)
+            .select_related("action")
+            .prefetch_related("values")
+            .order_by("sort_order", "pk")
+        )
     _attach_workshops(actions)
-    indicators = list(
-        Indicator.objects.filter(plan=plan)
-        .select_related("action")
-        .prefetch_related("values")
-        .order_by("sort_order", "pk")
-    )
     return {
         "actions": actions,
         "instruments": list(plan.instruments.select_related("region", "country")),

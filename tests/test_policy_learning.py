@@ -402,3 +402,20 @@ def test_demo_plans_load_twice_and_show_the_chain(client, db):
     practice_html = client.get("/practices/pact-proactive-social-inclusion/").content.decode()
     assert "Inspired actions in other regions" in practice_html
     assert "Helsinki-Uusimaa" in practice_html
+
+
+def test_preview_shows_the_draft_rows(admin_client, world):
+    plan = make_plan(
+        world["index"],
+        project=world["project"],
+        region=world["region"],
+        actions=[{"title": "Published action"}],
+    )
+    rows = list(plan.actions.all())
+    rows[0].title = "Action as drafted"
+    plan.actions = rows
+    plan.save_revision()
+    response = admin_client.get(reverse("wagtailadmin_pages:view_draft", args=(plan.pk,)))
+    assert response.status_code == 200
+    assert b"Action as drafted" in response.content
+    assert b"Action as drafted" not in admin_client.get(plan.url).content

@@ -190,7 +190,7 @@ class ActionPlanPage(Page):
         from policy_learning.queries import plan_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(plan_page_context(self))
+        context.update(plan_page_context(self, preview=getattr(request, "is_preview", False)))
         return context
 
 
