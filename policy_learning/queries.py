@@ -93,7 +93,8 @@ def actions_inspired_by(practice):
     """Actions of public plans in other regions than the practice's own that learned from
     ``practice``, with their plan and region."""
     plans = public_action_plans().values("pk")
-    own_regions = practice.regions.values("pk")
+    # A preview's regions are in memory (modelcluster), so take their ids from the objects.
+    own_regions = [region.pk for region in practice.regions.all()]
     return list(
         Action.objects.filter(learned_from_practices=practice, plan__in=plans)
         .exclude(plan__region__in=own_regions)
