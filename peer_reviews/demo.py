@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from portal.models import CooperationProject, Country, Organisation, Region
 
-from .models import Invitation, PeerReviewWorksheetPage, QuotedAnswer, RecommendationsReport
+from .models import (
+    Invitation,
+    PeerReviewWorksheetPage,
+    QuotedAnswer,
+    Recommendation,
+    RecommendationsReport,
+)
 from .services import save_answers
 
 WORKSHEET_SLUG = "peer-review-worksheet"
@@ -21,6 +27,43 @@ CHALLENGE = (
     "can case managers work proactively with families and community networks, without "
     "adding caseload?"
 )
+
+# The report's recommendations as records: (text, priority, response, reason, response date).
+# Example data, answered by the host region (Castilla y León).
+RECOMMENDATIONS = [
+    (
+        "Pilot proactive outreach in two rural districts, with a short shared list of warning "
+        "signs that any service may flag.",
+        "high",
+        "accepted",
+        "",
+        datetime.date(2025, 3, 10),
+    ),
+    (
+        "Give case managers one protected day a week for home visits, paid for by cutting "
+        "duplicate paperwork rather than by adding staff.",
+        "high",
+        "partly",
+        "Protected time is granted in the pilot districts only until the staffing review of 2026.",
+        datetime.date(2025, 3, 10),
+    ),
+    (
+        "Fund community partners for their part of the work through service agreements and "
+        "train them together with social workers.",
+        "medium",
+        "accepted",
+        "",
+        datetime.date(2025, 3, 24),
+    ),
+    (
+        "Replace the separate intake forms of each service with one shared assessment.",
+        "medium",
+        "rejected",
+        "The regional data protection rules require separate records per service; the host will "
+        "revisit this once the common case file is in place.",
+        datetime.date(2025, 3, 24),
+    ),
+]
 
 # (name, organisation, region, submitted?, answers by position among the template's questions)
 PARTICIPANTS = [
@@ -222,6 +265,22 @@ def load_demo(home):
                 for s in worksheet.get_submissions().filter(status="submitted")
                 for field in recommendation_fields
             ]
+        )
+    host_region = Region.objects.filter(name="Castilla y León").first()
+    host = Organisation.objects.filter(name="Social Services of Castilla y León").first()
+    for number, (text, priority, response, reason, day) in enumerate(RECOMMENDATIONS, start=1):
+        Recommendation.objects.get_or_create(
+            report=report,
+            sort_order=number,
+            defaults={
+                "text": text,
+                "priority": priority,
+                "response": response,
+                "response_reason": reason,
+                "response_date": day,
+                "addressed_region": host_region,
+                "addressed_organisation": host,
+            },
         )
     return (
         f"Peer review: worksheet {'created' if created else 'kept'} under "

@@ -252,5 +252,10 @@ def report_data(worksheet):
         "report": report,
         "synthesis_html": synthesis,
         "quotes": quotes,
+        "recommendations": list(
+            report.recommendations.select_related("addressed_region", "addressed_organisation")
+        )
+        if report
+        else [],
         **event_facts(worksheet.event),
     }

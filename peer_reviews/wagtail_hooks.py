@@ -13,6 +13,7 @@ from portal.visibility import public_pages
 from .models import Invitation, PeerReviewWorksheetPage
 from .permissions import can_manage, can_read_answers
 from .personal_data import purge_expired
+from .recommendation_admin import RecommendationViewSet
 
 
 @hooks.register("filter_form_submissions_for_user")
@@ -115,3 +116,20 @@ def event_worksheets(event, request, context):
 def purge_peer_review_data(cutoff):
     """The retention rule for participants (``personal_data.purge_expired``)."""
     return purge_expired(cutoff)
+
+
+register_snippet(RecommendationViewSet)
+
+
+@hooks.register("setup_roles")
+def recommendation_roles(groups):
+    """Contributors may open the recommendations admin; which recommendations they then see
+    and answer is ``can_read_answers`` on the report's worksheet (``recommendation_admin``)."""
+    from portal.roles import model_permissions
+
+    from .models import Recommendation
+
+    permissions = model_permissions(Recommendation)
+    for group in groups.contributors:
+        group.permissions.add(*permissions)
+    return "Peer reviews: the readers of a report may record and answer its recommendations"

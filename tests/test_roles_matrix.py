@@ -11,20 +11,23 @@ coordinator coordinates, and of project Q, which nobody in the world coordinates
 import pytest
 from django.contrib.admin.utils import quote
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from learning_events.models import StudyVisitPage
 from peer_reviews.models import PeerReviewWorksheetPage
+from policy_learning.models import ActionPlanPage
 from portal.models import CooperationProject
 from practices.models import PracticePage
 from tests.factories import (
     CooperationProjectFactory,
     CountryFactory,
     OrganisationFactory,
+    RegionFactory,
     UserFactory,
     make_practice,
 )
 from tests.factories_events import make_event_index, make_study_visit, make_workshop
+from tests.factories_policy import make_plan, make_plan_index
 from tests.factories_reviews import answer, make_invitation, make_worksheet
 from tests.factories_roles import (
     make_author,
@@ -59,6 +62,10 @@ MATRIX = {
     "other_worksheet":  ("p",     "",            "",         "",       "aePd",     "paePd"),
     "project_answers":  ("",      "",            "r",        "",       "",         "r"),
     "other_answers":    ("",      "",            "",         "",       "",         "r"),
+    "project_plan":     ("p",     "p",           "paePd",    "p",      "paePd",    "paePd"),
+    "own_region_plan":  ("p",     "paePd",       "p",        "p",      "paePd",    "paePd"),
+    "other_plan":       ("p",     "p",           "p",        "p",      "paePd",    "paePd"),
+    "drafting_plan":    ("",      "",            "",         "p",      "p",        "p"),
 }
 # fmt: on
 
@@ -81,6 +88,12 @@ class World:
         self.other_project.save()
         # Before any user is made: setup_roles grants coordinators "add" on this index.
         self.event_index = make_event_index(practice_index.get_parent())
+        self.plan_index = make_plan_index(practice_index.get_parent())
+        # Action plans: the partner author's organisation A is in region A.
+        self.region_a = RegionFactory(country=self.country)
+        self.region_c = RegionFactory(country=self.country)
+        self.org_a.region = self.region_a
+        self.org_a.save()
 
     def user(self, role):
         if role == "anonymous":
@@ -418,6 +431,106 @@ KINDS = {
     "project_answers": ProjectAnswers(),
     "other_answers": OtherAnswers(),
 }
+
+
+class PlanKind(Kind):
+    """An endorsed action plan, live with a newer draft: of the coordinator's project P in
+    nobody's region, of another project in the partner author's region A, or of neither."""
+
+    actions = ("view_public", "view_admin", "edit", "publish", "delete")
+    project = "other_project"
+    region = "region_c"
+    status = "endorsed"
+
+    def make(self, world):
+        page = make_plan(
+            world.plan_index,
+            project=getattr(world, self.project),
+            region=getattr(world, self.region),
+            title="Original title",
+            plan_status=self.status,
+            actions=[{"title": "Open a one-stop desk"}],
+        )
+        page.title = "Draft title"
+        page.save_revision()
+        return ActionPlanPage.objects.get(pk=page.pk)
+
+    def view_public(self, client, page, world):
+        response = client.get(page.url)
+        return response.status_code == 200 and b"Original title" in response.content
+
+    def view_admin(self, client, page, world):
+        response = client.get(reverse("wagtailadmin_pages:view_draft", args=(page.pk,)))
+        return response.status_code == 200 and b"Draft title" in response.content
+
+    def _post_edit(self, client, page, **extra):
+        action = page.actions.get()
+        data = {
+            "title": "Changed title",
+            "slug": page.slug,
+            "project": page.project_id,
+            "region": page.region_id,
+            "plan_status": page.plan_status,
+            "context": rich_text(""),
+            "actions": inline_formset(
+                [
+                    {
+                        "id": action.pk,
+                        "title": action.title,
+                        "status_history": inline_formset([]),
+                    }
+                ]
+            ),
+            "indicators": inline_formset([]),
+            "comments": inline_formset([]),
+            **extra,
+        }
+        return client.post(
+            reverse("wagtailadmin_pages:edit", args=(page.pk,)), nested_form_data(data)
+        )
+
+    def edit(self, client, page, world):
+        self._post_edit(client, page)
+        latest = ActionPlanPage.objects.get(pk=page.pk).get_latest_revision()
+        return latest.content["title"] == "Changed title"
+
+    def publish(self, client, page, world):
+        self._post_edit(client, page, **{"action-publish": "Publish"})
+        page = ActionPlanPage.objects.get(pk=page.pk)
+        return page.live and page.title == "Changed title" and not page.has_unpublished_changes
+
+    def delete(self, client, page, world):
+        client.post(reverse("wagtailadmin_pages:delete", args=(page.pk,)))
+        return not ActionPlanPage.objects.filter(pk=page.pk).exists()
+
+
+class ProjectPlan(PlanKind):
+    project = "project"
+
+
+class OwnRegionPlan(PlanKind):
+    region = "region_a"
+
+
+class OtherPlan(PlanKind):
+    pass
+
+
+class DraftingPlan(PlanKind):
+    """A published plan still drafting: only those who read every plan see it."""
+
+    actions = ("view_public",)
+    status = "drafting"
+
+
+KINDS.update(
+    {
+        "project_plan": ProjectPlan(),
+        "own_region_plan": OwnRegionPlan(),
+        "other_plan": OtherPlan(),
+        "drafting_plan": DraftingPlan(),
+    }
+)
 
 
 def _cases():

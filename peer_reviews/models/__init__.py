@@ -5,13 +5,22 @@ from .participation import (
     SubmissionStatus,
     WorksheetSubmission,
 )
-from .report import QuotedAnswer, RecommendationsReport
+from .report import (
+    HostResponse,
+    QuotedAnswer,
+    Recommendation,
+    RecommendationPriority,
+    RecommendationsReport,
+)
 
 __all__ = [
     "ANONYMOUS_PARTICIPANT",
+    "HostResponse",
     "Invitation",
     "PeerReviewWorksheetPage",
     "QuotedAnswer",
+    "Recommendation",
+    "RecommendationPriority",
     "RecommendationsReport",
     "SubmissionStatus",
     "WorksheetQuestion",

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "practices",
     "learning_events",
     "peer_reviews",
+    "policy_learning",
     "search",
     "thesaurus",
     "wagtail.contrib.forms",
