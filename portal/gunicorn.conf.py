@@ -38,6 +38,12 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 # Access log to stdout and errors to stderr: systemd's journal (or the terminal) keeps them.
 accesslog = "-"
 errorlog = "-"
-# Recycle workers now and then so slow memory growth never adds up.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so slow memory growth never adds up. A worker that starts
+# afresh imports Django and the portal (1-2 s on a small machine) while requests queue behind
+# it: at 2,000 requests per worker, served from the page cache at ~1,000 req/s, that was
+# every few seconds and put seconds into the p95 (docs/performance.md, "Load test").
+# Loading the application once in the master (preload_app) makes a new worker a fork, ready
+# at once; the jitter keeps the workers from recycling together.
+preload_app = True
+max_requests = 20000
+max_requests_jitter = 2000
