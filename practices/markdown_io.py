@@ -559,21 +559,11 @@ def _apply(resolved, page):
         setattr(page, relation, rows)
 
 
-# The model's fields set from a file, and where each sits in it (see ParsedPractice.lines).
+# The model's fields set from a file, and where each sits in it (see ParsedPractice.lines):
+# the front matter's keys but the rows (their own models) and the themes (tags, not checked
+# by full_clean), and the narrative sections.
 PAGE_FIELDS = [
-    "title",
-    "summary",
-    "slug",
-    "country",
-    "regions",
-    "lead_organisation",
-    "partner_organisations",
-    "project",
-    "funding_programme",
-    "target_groups",
-    "status",
-    "start_year",
-    "end_year",
+    *(key for key in FRONT_MATTER_KEYS if key not in ROW_KEYS and key != "themes"),
     *SECTION_HEADINGS,
 ]
 ROW_EXCLUDE = ["id", "practice", "sort_order"]
