@@ -55,3 +55,23 @@ def can_read_plan(user, plan):
 class ActionPlanPermissionTester(ScopedPagePermissionTester):
     def in_scope(self):
         return plan_in_scope(self.user, self.page)
+
+
+def plans_in_scope_q(user):
+    """The plans ``user`` writes, as a filter: their projects' and their regions'."""
+    from django.db.models import Q
+
+    return Q(project_id__in=role_scope(user).project_ids) | Q(region_id__in=author_region_ids(user))
+
+
+def hidden_draft_plans(user):
+    """The draft plans (unpublished, or published but still drafting) whose titles ``user``
+    may not see in the admin's page explorer, or None when they read every plan."""
+    from django.db.models import Q
+
+    from .models import PUBLIC_PLAN_STATUSES, ActionPlanPage
+
+    if reads_every_plan(user):
+        return None
+    drafts = ActionPlanPage.objects.filter(Q(live=False) | ~Q(plan_status__in=PUBLIC_PLAN_STATUSES))
+    return drafts.exclude(plans_in_scope_q(user) | Q(owner=user))

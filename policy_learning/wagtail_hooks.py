@@ -64,3 +64,96 @@ def load_demo_action_plans(home):
     from .demo import load_demo_action_plans
 
     return load_demo_action_plans(home)
+
+
+def _plan_index():
+    return ActionPlanIndexPage.objects.live().first()
+
+
+@hooks.register("portal_project_sections")
+def project_progress_section(project, request):
+    """Progress across the project's partner regions (actions by status, instrument changes
+    achieved), the downloads of all its actions and its "learned from" map."""
+    from django.templatetags.static import static
+
+    from .models import Action
+    from .queries import learned_from_map, project_progress, public_actions
+
+    progress = project_progress(project)
+    if not progress["plans"]:
+        return None
+    index = _plan_index()
+    downloads = []
+    if index is not None:
+        base = index.get_url(request) + index.reverse_subpage(
+            "project_actions", args=(project.slug, "csv")
+        )
+        downloads = [("CSV", base), ("XLSX", base[: -len("csv")] + "xlsx")]
+    actions = Action.objects.filter(
+        pk__in=public_actions().filter(plan__project=project).values("pk")
+    )
+    return {
+        "title": _("Action plans: progress across partner regions"),
+        "template": "policy_learning/_project_progress.html",
+        "items": {
+            "progress": progress,
+            "graph": learned_from_map(actions),
+            "map_id": f"map-{project.slug}",
+            "downloads": downloads,
+            "css": static("policy_learning/policy.css"),
+        },
+    }
+
+
+@hooks.register("portal_region_sections")
+def region_policy_section(region, request):
+    """The region's policy instruments, its action plans and what it learned from whom."""
+    from django.templatetags.static import static
+
+    from .queries import region_policy_learning
+
+    found = region_policy_learning(region)
+    if not any(found[key] for key in ("instruments", "plans", "learned", "taught")):
+        return None
+    found["css"] = static("policy_learning/policy.css")
+    return {
+        "title": _("Policy learning"),
+        "template": "policy_learning/_region_policy.html",
+        "items": found,
+    }
+
+
+@hooks.register("learning_event_sections")
+def event_recommendations(event, request, context):
+    """A peer-review workshop's recommendations, each with the host's response and the
+    actions of public plans that took it up."""
+    from .queries import workshop_recommendations
+
+    recommendations = workshop_recommendations(event)
+    if recommendations:
+        context["related_sections"].append(
+            {
+                "title": _("What the peers recommended"),
+                "template": "policy_learning/_event_recommendations.html",
+                "items": recommendations,
+            }
+        )
+
+
+@hooks.register("register_search_type")
+def action_plan_search_type():
+    from .search_documents import action_plan_search_type
+
+    return action_plan_search_type()
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_other_regions_draft_plans(parent_page, pages, request):
+    """Writers see the plans they may edit and public ones (endorsed and later), not the
+    titles of other projects' and regions' drafts."""
+    from .permissions import hidden_draft_plans
+
+    hidden = hidden_draft_plans(request.user)
+    if hidden is None:
+        return pages
+    return pages.exclude(pk__in=hidden.values("pk"))

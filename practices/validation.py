@@ -209,4 +209,40 @@ class PracticeValidationTask(AbstractGroupApprovalTask):
         # Where Wagtail's workflow action view goes next (a ``next`` parameter aside, this
         # return value wins): the dashboard with "Awaiting your review". Its default, the
         # practice's editor, is closed to a validator once the practice has left review.
-        return reverse("wagtailadmin_home")
+        # The view has no message to say it worked: the dashboard says it, for this task
+        # state (``reviewed_message``).
+        return f"{reverse('wagtailadmin_home')}?{REVIEWED_PARAM}={task_state.pk}"
+
+
+REVIEWED_PARAM = "reviewed"
+
+
+def reviewed_message(request):
+    """The dashboard's confirmation after a review from its modal: "approved" or "sent
+    back", for a task state this user finished (the address alone proves nothing)."""
+    from django.contrib import messages
+
+    from .models import PracticePage
+
+    task_state_id = request.GET.get(REVIEWED_PARAM, "")
+    if not task_state_id.isdigit() or len(task_state_id) > 18:
+        return
+    state = (
+        TaskState.objects.filter(pk=int(task_state_id), finished_by=request.user)
+        .select_related("revision")
+        .first()
+    )
+    if state is None:
+        return
+    page = PracticePage.objects.filter(pk=state.revision.object_id).first()
+    title = page.title if page else state.revision.object_str
+    if state.status == TaskState.STATUS_APPROVED:
+        messages.success(
+            request, _("'%(title)s' was approved and is published.") % {"title": title}
+        )
+    elif state.status == TaskState.STATUS_REJECTED:
+        messages.success(
+            request,
+            _("Changes to '%(title)s' were requested; its authors have been told.")
+            % {"title": title},
+        )

@@ -193,6 +193,13 @@ class MyPracticesPanel(Component):
 
 
 @hooks.register("construct_homepage_panels")
+def confirm_review_from_the_dashboard(request, panels):
+    from .validation import reviewed_message
+
+    reviewed_message(request)
+
+
+@hooks.register("construct_homepage_panels")
 def add_my_practices_panel(request, panels):
     from portal.roles import role_scope
 

@@ -15,6 +15,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
@@ -47,7 +48,7 @@ class ChangeKind(models.TextChoices):
     STRUCTURAL = "structural", _("Structural change")
 
 
-class ActionPlanIndexPage(Page):
+class ActionPlanIndexPage(RoutablePageMixin, Page):
     intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -70,6 +71,18 @@ class ActionPlanIndexPage(Page):
         )
         return context
 
+    @path("learned-from/", name="learned_from")
+    def learned_from(self, request):
+        from policy_learning.views import learned_from_page
+
+        return learned_from_page(self, request)
+
+    @path("projects/<slug:slug>/actions.<str:fmt>", name="project_actions")
+    def project_actions(self, request, slug, fmt):
+        from policy_learning.views import project_actions_download
+
+        return project_actions_download(self, request, slug, fmt)
+
 
 class ActionPlanQuerySet(PageQuerySet):
     def with_card_data(self):
@@ -81,7 +94,7 @@ class ActionPlanQuerySet(PageQuerySet):
 ActionPlanManager = PageManager.from_queryset(ActionPlanQuerySet)
 
 
-class ActionPlanPage(Page):
+class ActionPlanPage(RoutablePageMixin, Page):
     """One partner region's action plan in one cooperation project."""
 
     project = models.ForeignKey(
@@ -185,6 +198,18 @@ class ActionPlanPage(Page):
         if not can_read_plan(request.user, self):
             raise Http404
         return super().serve(request, *args, **kwargs)
+
+    @path("actions.csv", name="csv")
+    def actions_csv(self, request):
+        from policy_learning.exports import plan_csv
+
+        return plan_csv(self, request)
+
+    @path("plan.pdf", name="pdf")
+    def plan_pdf(self, request):
+        from policy_learning.views import plan_pdf
+
+        return plan_pdf(self, request)
 
     def get_context(self, request, *args, **kwargs):
         from policy_learning.queries import plan_page_context
