@@ -36,6 +36,7 @@ def world(practice_index):
     project = CooperationProjectFactory(acronym="NEAR")
     practice = make_practice(practice_index, title="Proactive case work", country=country)
     practice.regions.set([other_region])
+    practice.save()  # the regions are a ParentalManyToManyField: saved with the page
     return {
         "home": practice_index.get_parent(),
         "index": make_plan_index(practice_index.get_parent()),
@@ -402,6 +403,58 @@ def test_demo_plans_load_twice_and_show_the_chain(client, db):
     practice_html = client.get("/practices/pact-proactive-social-inclusion/").content.decode()
     assert "Inspired actions in other regions" in practice_html
     assert "Helsinki-Uusimaa" in practice_html
+    _follow_the_demo_chain(client, practice_html)
+
+
+def _follow_the_demo_chain(client, practice_html):
+    """From the seed practice to a region's action that learned from it, the NEAR
+    recommendation behind it, the workshop that made it, the instrument change, the
+    indicator chart, and back to the practice; then the learned-from map and region page."""
+    import re
+
+    # Castilla y León's plan is the practice's own region: the inspired actions are other
+    # regions'. The Valencian action learned from PACT; follow the first link of the section.
+    section = practice_html[practice_html.index("Inspired actions in other regions") :]
+    plan_url, anchor = re.search(r'href="([^"#]+)#(action-\d+)"', section).groups()
+    plan_html = client.get(plan_url).content.decode()
+    action = plan_html[plan_html.index(f'id="{anchor}"') :]
+    action = (
+        action[: action.index('<section class="action"', 1)]
+        if ('<section class="action"' in action[1:])
+        else action
+    )
+    assert 'href="/practices/pact-proactive-social-inclusion/"' in action
+
+    # Castilla y León's outreach pilot: recommendation, change, chart.
+    plan = ActionPlanPage.objects.get(slug="near-castilla-y-leon")
+    pilot = plan.actions.get(title__startswith="Proactive outreach pilot")
+    html = client.get(plan.url).content.decode()
+    block = html[html.index(f'id="action-{pilot.pk}"') :]
+    recommendation = pilot.recommendations.order_by("sort_order").first()
+    assert recommendation.text in block
+    workshop_url = re.search(r'learned-recommendation.*?<a href="([^"]+)"', block, re.S).group(1)
+    assert 'href="/practices/pact-proactive-social-inclusion/"' in block  # and back
+    change = block[block.index(f'id="action-{pilot.pk}-change"') :]
+    assert "Management improved" in change
+    indicator = pilot.indicators.get()
+    assert f'href="#indicator-{indicator.pk}"' in change
+    chart = html[html.index(f'id="indicator-{indicator.pk}"') :]
+    assert chart.count("<circle") == 5 and "<td>265</td>" in chart
+    assert f'href="#action-{pilot.pk}"' in chart
+
+    # The workshop's page shows the recommendation and the action that took it up.
+    workshop = client.get(workshop_url).content.decode()
+    assert "What the peers recommended" in workshop and recommendation.text in workshop
+    assert f'href="{plan.url}#action-{pilot.pk}"' in workshop
+
+    # The map: an arrow into Helsinki-Uusimaa from Castilla y León, to an action.
+    index = plan.get_parent().specific
+    graph = client.get(index.url + index.reverse_subpage("learned_from")).content.decode()
+    assert 'data-source="castilla-y-leon" data-target="helsinki-uusimaa"' in graph
+    region = client.get("/regions/helsinki-uusimaa/").content.decode()
+    assert "What Helsinki-Uusimaa learned from whom" in region
+    project = client.get(plan.project.get_absolute_url()).content.decode()
+    assert "Action plans: progress across partner regions" in project
 
 
 def test_preview_shows_the_draft_rows(admin_client, world):
