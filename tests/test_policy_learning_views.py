@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures world and chain are imported from test_policy_learning)
 """Policy learning beyond the plan page, over HTTP: the "learned from" map (portal-wide and
 on project pages), project progress, region pages, the downloads, action plans in search,
 recommendations on the workshop's page, and the admin explorer's view of draft plans."""
