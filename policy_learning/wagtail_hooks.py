@@ -85,10 +85,11 @@ def project_progress_section(project, request):
     index = _plan_index()
     downloads = []
     if index is not None:
-        base = index.get_url(request) + index.reverse_subpage(
-            "project_actions", args=(project.slug, "csv")
-        )
-        downloads = [("CSV", base), ("XLSX", base[: -len("csv")] + "xlsx")]
+        base = index.get_url(request)
+        downloads = [
+            (label, base + index.reverse_subpage("project_actions", args=(project.slug, fmt)))
+            for label, fmt in (("CSV", "csv"), ("XLSX", "xlsx"))
+        ]
     actions = Action.objects.filter(
         pk__in=public_actions().filter(plan__project=project).values("pk")
     )

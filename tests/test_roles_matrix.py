@@ -66,6 +66,8 @@ MATRIX = {
     "own_region_plan":  ("p",     "paePd",       "p",        "p",      "paePd",    "paePd"),
     "other_plan":       ("p",     "p",           "p",        "p",      "paePd",    "paePd"),
     "drafting_plan":    ("",      "",            "",         "p",      "p",        "p"),
+    "own_region_unpublished_plan": ("", "a",         "",         "",       "a",        "a"),
+    "other_unpublished_plan": ("",  "",            "",         "",       "a",        "a"),
 }
 # fmt: on
 
@@ -251,7 +253,11 @@ class EventKind(Kind):
 
     def view_public(self, client, page, world):
         response = client.get(page.url)
-        return response.status_code == 200 and b"Original title" in response.content
+        shown = response.status_code == 200 and b"Original title" in response.content
+        # The plan's downloads follow the page: both or neither.
+        download = client.get(page.url + page.reverse_subpage("csv"))
+        assert (download.status_code == 200) == shown
+        return shown
 
     def view_admin(self, client, page, world):
         response = client.get(reverse("wagtailadmin_pages:view_draft", args=(page.pk,)))
@@ -333,7 +339,11 @@ class WorksheetKind(Kind):
 
     def view_public(self, client, page, world):
         response = client.get(page.url)
-        return response.status_code == 200 and b"Original title" in response.content
+        shown = response.status_code == 200 and b"Original title" in response.content
+        # The plan's downloads follow the page: both or neither.
+        download = client.get(page.url + page.reverse_subpage("csv"))
+        assert (download.status_code == 200) == shown
+        return shown
 
     def view_admin(self, client, page, world):
         response = client.get(reverse("wagtailadmin_pages:view_draft", args=(page.pk,)))
@@ -457,7 +467,11 @@ class PlanKind(Kind):
 
     def view_public(self, client, page, world):
         response = client.get(page.url)
-        return response.status_code == 200 and b"Original title" in response.content
+        shown = response.status_code == 200 and b"Original title" in response.content
+        # The plan's downloads follow the page: both or neither.
+        download = client.get(page.url + page.reverse_subpage("csv"))
+        assert (download.status_code == 200) == shown
+        return shown
 
     def view_admin(self, client, page, world):
         response = client.get(reverse("wagtailadmin_pages:view_draft", args=(page.pk,)))
@@ -523,8 +537,40 @@ class DraftingPlan(PlanKind):
     status = "drafting"
 
 
+class UnpublishedPlanKind(PlanKind):
+    """A plan never published, still drafting: "view_admin" here is its title listed in the
+    admin's page explorer under the index (other writers' drafts are hidden there)."""
+
+    actions = ("view_admin",)
+    status = "drafting"
+
+    def make(self, world):
+        return make_plan(
+            world.plan_index,
+            project=getattr(world, self.project),
+            region=getattr(world, self.region),
+            title="Unpublished plan title",
+            plan_status=self.status,
+            publish=False,
+        )
+
+    def view_admin(self, client, page, world):
+        response = client.get(reverse("wagtailadmin_explore", args=(world.plan_index.pk,)))
+        return response.status_code == 200 and b"Unpublished plan title" in response.content
+
+
+class OwnRegionUnpublishedPlan(UnpublishedPlanKind):
+    region = "region_a"
+
+
+class OtherUnpublishedPlan(UnpublishedPlanKind):
+    pass
+
+
 KINDS.update(
     {
+        "own_region_unpublished_plan": OwnRegionUnpublishedPlan(),
+        "other_unpublished_plan": OtherUnpublishedPlan(),
         "project_plan": ProjectPlan(),
         "own_region_plan": OwnRegionPlan(),
         "other_plan": OtherPlan(),

@@ -77,7 +77,7 @@ class ActionPlanIndexPage(RoutablePageMixin, Page):
 
         return learned_from_page(self, request)
 
-    @path("projects/<slug:slug>/actions.<str:fmt>", name="project_actions")
+    @path("projects/<slug:slug>/<str:fmt>/", name="project_actions")
     def project_actions(self, request, slug, fmt):
         from policy_learning.views import project_actions_download
 
@@ -199,13 +199,13 @@ class ActionPlanPage(RoutablePageMixin, Page):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
-    @path("actions.csv", name="csv")
+    @path("csv/", name="csv")
     def actions_csv(self, request):
         from policy_learning.exports import plan_csv
 
         return plan_csv(self, request)
 
-    @path("plan.pdf", name="pdf")
+    @path("pdf/", name="pdf")
     def plan_pdf(self, request):
         from policy_learning.views import plan_pdf
 
