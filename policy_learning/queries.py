@@ -1,17 +1,19 @@
 """The one place that says which action plans the public sees, and the queries the public
 pages run (each a fixed number of queries, whatever the number of actions)."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from portal.visibility import public_pages
 
 from .charts import indicator_chart
+from .graph import draw, learned_from_links
 from .models import (
     PUBLIC_PLAN_STATUSES,
     Action,
     ActionPlanPage,
     ActionStatusChange,
     Indicator,
+    PolicyInstrument,
 )
 
 
@@ -115,8 +117,6 @@ def public_actions():
 
 def learned_from_map(actions=None):
     """The "learned from" graph of ``actions`` (every public action by default)."""
-    from .graph import draw, learned_from_links
-
     return draw(learned_from_links(public_actions() if actions is None else actions))
 
 
@@ -177,16 +177,10 @@ def project_progress(project):
 def region_policy_learning(region):
     """What a region page shows: its policy instruments, its public action plans, and the
     "learned from" links into and out of it. A fixed number of queries."""
-    from django.db.models import Q
-
-    from .models import PolicyInstrument
-
     instruments = list(PolicyInstrument.objects.filter(region=region).prefetch_related("projects"))
     plans = list(
         public_action_plans().filter(region=region).with_card_data().order_by("project__acronym")
     )
-    from .graph import learned_from_links
-
     touching = public_actions().filter(
         Q(plan__region=region)
         | Q(learned_from_practices__regions=region)
