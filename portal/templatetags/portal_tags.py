@@ -29,3 +29,15 @@ def legal_links():
     """[(label, url)] of the privacy notice, accessibility statement and legal notice for the
     footer, from the cache (no query once warm)."""
     return cached_legal_links()
+
+
+@register.inclusion_tag("portal/_map.html")
+def europe_map(type_key, regions=False):
+    """The choropleth map of a search type's public records (portal/maps.py): per country,
+    and per region where its NUTS code is known with ``regions=True``."""
+    from django.utils.translation import gettext as _
+
+    from portal.maps import search_map
+
+    title = _("Where the practices are") if not regions else _("Practices by country and region")
+    return {"map": search_map(type_key, title, with_regions=regions), "map_id": f"map-{type_key}"}
