@@ -64,3 +64,13 @@ def load_demo_action_plans(home):
     from .demo import load_demo_action_plans
 
     return load_demo_action_plans(home)
+
+
+@hooks.register("portal_sitemap_exclude")
+def only_public_plans_in_the_sitemap(pages):
+    """Action plans not yet endorsed are read by their project only (portal/sitemaps.py)."""
+    from .models import ActionPlanPage
+    from .models.plans import PUBLIC_PLAN_STATUSES
+
+    hidden = ActionPlanPage.objects.exclude(plan_status__in=PUBLIC_PLAN_STATUSES)
+    return pages.exclude(pk__in=hidden.values("pk"))

@@ -45,9 +45,10 @@ class Area:
 
 
 def practices_label(name, count):
-    return ngettext(
-        "%(name)s: %(count)d practice", "%(name)s: %(count)d practices", count
-    ) % {"name": name, "count": count}
+    return ngettext("%(name)s: %(count)d practice", "%(name)s: %(count)d practices", count) % {
+        "name": name,
+        "count": count,
+    }
 
 
 @dataclass

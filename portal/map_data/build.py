@@ -47,7 +47,9 @@ def project(lon, lat):
     """Spherical Lambert azimuthal equal-area, centred on 52°N 10°E (EPSG:3035's centre)."""
     lam, phi = math.radians(lon - LON0), math.radians(lat)
     phi0 = math.radians(LAT0)
-    k = math.sqrt(2 / (1 + math.sin(phi0) * math.sin(phi) + math.cos(phi0) * math.cos(phi) * math.cos(lam)))
+    k = math.sqrt(
+        2 / (1 + math.sin(phi0) * math.sin(phi) + math.cos(phi0) * math.cos(phi) * math.cos(lam))
+    )
     x = k * math.cos(phi) * math.sin(lam)
     y = k * (math.cos(phi0) * math.sin(phi) - math.sin(phi0) * math.cos(phi) * math.cos(lam))
     return x, -y
@@ -159,9 +161,15 @@ def _cut_y(a, b, y):
 
 
 def area(points):
-    return abs(
-        sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]))
-    ) / 2
+    return (
+        abs(
+            sum(
+                x1 * y2 - x2 * y1
+                for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True)
+            )
+        )
+        / 2
+    )
 
 
 def path_data(polygons, arcs, box):

@@ -41,3 +41,35 @@ def europe_map(type_key, regions=False):
 
     title = _("Where the practices are") if not regions else _("Practices by country and region")
     return {"map": search_map(type_key, title, with_regions=regions), "map_id": f"map-{type_key}"}
+
+
+@register.simple_tag(takes_context=True)
+def record_metadata(context, record):
+    """OpenGraph tags and schema.org JSON-LD of a record (portal/metadata.py), from its
+    ``discovery_metadata(request)`` or, for a cooperation project, from the portal's own."""
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    from portal.metadata import project_metadata, render
+    from portal.models import CooperationProject
+
+    request = context.get("request")
+    if isinstance(record, CooperationProject):
+        metadata = project_metadata(record)
+    else:
+        metadata = record.discovery_metadata(request)
+    return render(metadata, _("Good-practice portal"), get_language() or "en")
+
+
+@register.simple_tag
+def feed_link_tags(filters=None):
+    """<link rel="alternate"> to the Atom feeds matching ``filters`` (portal/feeds.py)."""
+    from django.utils.html import format_html_join
+
+    from portal.feeds import feed_links
+
+    return format_html_join(
+        "\n",
+        '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">',
+        feed_links(filters or {}),
+    )
