@@ -49,13 +49,15 @@ def atom_response(request, title, link, description, items):
     return HttpResponse(feed.writeString("utf-8"), content_type=CONTENT_TYPE)
 
 
-def feed_links(filters):
+def feed_links(filters, labels=None):
     """[(title, URL)] of the feeds matching a search's ``filters`` ({facet: [values]}) or a
     record's (a practice's country, themes, target groups): what each app's
-    ``portal_feed_links`` hook offers, for <link rel="alternate"> in the page's head."""
+    ``portal_feed_links`` hook offers, for <link rel="alternate"> in the page's head.
+    ``labels`` ({(facet, value): name}) names the values, from what the page already knows
+    (the search's selected facet values, the practice's own), so that no query is made."""
     links = []
     for contribute in hooks.get_hooks("portal_feed_links"):
-        for link in contribute(filters):
+        for link in contribute(filters, labels or {}):
             if link not in links:
                 links.append(link)
     return links

@@ -65,6 +65,7 @@ def region_detail(request, slug):
             "region": region,
             "sections": _sections("portal_region_sections", region, request),
             "feed_filters": {"type": ["practice"], "country": [region.country.code]},
+            "feed_labels": {("country", region.country.code): region.country.name},
         },
     )
 

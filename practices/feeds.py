@@ -88,20 +88,17 @@ def _relation(facet):
     return {"theme": "themes", "country": "country", "target_group": "target_groups"}[facet]
 
 
-def feed_links(filters):
+def feed_links(filters, labels):
     """The portal_feed_links hook: the feed of all practices when the page is about
-    practices, and one per theme, country or target group in ``filters``."""
+    practices, and one per theme, country or target group in ``filters`` that ``labels``
+    names (the page knows them: no query; a value it cannot name has no feed)."""
     types = filters.get("type", [])
     if types and "practice" not in types:
         return []
     links = [(_("New good practices"), feed_url())]
-    wanted = {facet: filters.get(facet, []) for facet in FACETS}
-    for facet, values in wanted.items():
-        if not values:
-            continue
-        model, field, _url_name = FACETS[facet]
-        names = dict(model.objects.filter(**{f"{field}__in": values}).values_list(field, "name"))
-        for value in values:
-            if value in names:
-                links.append((_titles()[facet] % {"name": names[value]}, feed_url(facet, value)))
+    for facet in FACETS:
+        for value in filters.get(facet, []):
+            if (facet, value) in labels:
+                title = _titles()[facet] % {"name": labels[facet, value]}
+                links.append((title, feed_url(facet, value)))
     return links

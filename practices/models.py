@@ -353,11 +353,17 @@ class PracticePage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["user_may_edit"] = self.user_may_edit(request)
         context["contacts"] = self.visible_contacts(request)
+        themes, groups = list(self.themes.all()), list(self.target_groups.all())
         context["feed_filters"] = {
             "type": ["practice"],
             "country": [self.country.code],
-            "theme": [t.slug for t in self.themes.all()],
-            "target_group": [g.slug for g in self.target_groups.all()],
+            "theme": [t.slug for t in themes],
+            "target_group": [g.slug for g in groups],
+        }
+        context["feed_labels"] = {
+            ("country", self.country.code): self.country.name,
+            **{("theme", t.slug): t.name for t in themes},
+            **{("target_group", g.slug): g.name for g in groups},
         }
         context["related_sections"] = []
         for contribute in hooks.get_hooks("practice_page_sections"):

@@ -254,7 +254,7 @@ def land_where_the_reviewer_may_go(request, page):
 
 
 @hooks.register("portal_feed_links")
-def practice_feed_links(filters):
+def practice_feed_links(filters, labels):
     from .feeds import feed_links
 
-    return feed_links(filters)
+    return feed_links(filters, labels)

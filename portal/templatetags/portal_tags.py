@@ -62,14 +62,21 @@ def record_metadata(context, record):
 
 
 @register.simple_tag
-def feed_link_tags(filters=None):
-    """<link rel="alternate"> to the Atom feeds matching ``filters`` (portal/feeds.py)."""
+def feed_link_tags(filters=None, labels=None, facets=None):
+    """<link rel="alternate"> to the Atom feeds matching ``filters`` (portal/feeds.py),
+    their values named by ``labels`` ({(facet, value): name}) or by the search's ``facets``
+    (their selected values): no query."""
     from django.utils.html import format_html_join
 
     from portal.feeds import feed_links
 
+    labels = dict(labels or {})
+    for facet in facets or []:
+        for value in facet.values:
+            if value.selected:
+                labels[facet.key, value.value] = value.label
     return format_html_join(
         "\n",
         '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">',
-        feed_links(filters or {}),
+        feed_links(filters or {}, labels),
     )
