@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Max, Q
 from django.http import Http404, HttpResponse
@@ -46,6 +47,9 @@ class Entry:
 def path_alternates(path):
     """[(language, absolute URL)] of ``path`` in every language, when the URL changes with
     the language (i18n_patterns); [] otherwise."""
+    used, _prefix_default = is_language_prefix_patterns_used(settings.ROOT_URLCONF)
+    if not used:
+        return []  # no i18n_patterns: one address for every language
     languages = [code for code, _name in settings.LANGUAGES]
     urls = [(code, translate_url(path, code)) for code in languages]
     if len({url for _code, url in urls}) <= 1:

@@ -208,3 +208,13 @@ def test_a_practice_downloads_as_pdf(client, corpus):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert practice.title in text and "Comune di Milano" in text
     assert response["Cache-Control"].startswith("public")
+
+
+def test_no_practice_may_take_the_feeds_address_as_its_slug(db):
+    from django.core.exceptions import ValidationError
+
+    practice = make_practice(title="Feed")
+    practice.slug = "feed"
+    with pytest.raises(ValidationError) as error:
+        practice.full_clean()
+    assert "slug" in error.value.message_dict
