@@ -4,7 +4,7 @@ matches (the practices index, a practice, a search filtered to the facet) throug
 ``portal_feed_links`` hook (practices/wagtail_hooks.py)."""
 
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from portal.feeds import FeedItem, atom_response
@@ -98,7 +98,11 @@ def feed_links(filters, labels):
     links = [(_("New good practices"), feed_url())]
     for facet in FACETS:
         for value in filters.get(facet, []):
-            if (facet, value) in labels:
-                title = _titles()[facet] % {"name": labels[facet, value]}
-                links.append((title, feed_url(facet, value)))
+            if (facet, value) not in labels:
+                continue
+            try:
+                url = feed_url(facet, value)
+            except NoReverseMatch:
+                continue  # a value typed into the search's address that no record has
+            links.append((_titles()[facet] % {"name": labels[facet, value]}, url))
     return links

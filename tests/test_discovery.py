@@ -182,6 +182,8 @@ def test_the_matching_pages_link_their_feeds(client, corpus):
     }
     assert "/practices/feed/theme/employment/" in alternates("/search/?theme=employment")
     assert "/practices/feed/country/IT/" in alternates("/regions/lombardia/")
+    # A value typed into the address that no feed can name gives no link, and no error.
+    assert alternates("/search/?theme=%7B&country=I/T") == {"/practices/feed/"}
     for url in ("/practices/feed/", "/practices/feed/country/IT/"):
         assert atom_entries(client.get(url))
 
