@@ -215,7 +215,7 @@ def test_a_practice_downloads_as_pdf(client, corpus):
 def test_no_practice_may_take_the_feeds_address_as_its_slug(db):
     from django.core.exceptions import ValidationError
 
-    practice = make_practice(title="Feed")
+    practice = make_practice(title="Feeds for the homeless")
     practice.slug = "feed"
     with pytest.raises(ValidationError) as error:
         practice.full_clean()
