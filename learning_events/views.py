@@ -6,12 +6,12 @@ from itertools import groupby
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from portal.feeds import FeedItem, atom_response
 from portal.pagination import paginate
-from portal.public_address import absolute_url, page_url
+from portal.public_address import page_url
 
 from .calendar import build_calendar
 from .filters import EventFilterForm, published_events, upcoming_first
@@ -72,13 +72,7 @@ def upcoming_feed(request, index):
         .order_by("starts_at", "title")
         .with_card_data()[:FEED_LIMIT]
     )
-    feed = Atom1Feed(
-        title=_("Upcoming learning events"),
-        link=page_url(index, request),
-        description=_("Study visits, masterclasses, peer-review workshops and staff exchanges."),
-        feed_url=absolute_url(request.get_full_path()),
-        language=getattr(request, "LANGUAGE_CODE", None) or "en",
-    )
+    items = []
     for event in events:
         place = ", ".join(p for p in [event.venue_city, event.venue_country.name] if p)
         when = event.start_date.isoformat()
@@ -87,17 +81,23 @@ def upcoming_feed(request, index):
         description = f"{event.kind_label.capitalize()} · {when} · {place}\n\n{event.summary}"
         if event.is_example:
             description += "\n\n" + _("Example event: the dates and agenda are illustrative.")
-        feed.add_item(
-            title=event.title,
-            link=page_url(event, request),
-            description=description,
-            unique_id=f"learning-event-{event.pk}",
-            pubdate=event.first_published_at,
-            updateddate=event.last_published_at or event.first_published_at,
-            categories=[str(event.kind_label)],
+        items.append(
+            FeedItem(
+                title=event.title,
+                link=page_url(event, request),
+                description=description,
+                unique_id=f"learning-event-{event.pk}",
+                published=event.first_published_at,
+                updated=event.last_published_at or event.first_published_at,
+                categories=[str(event.kind_label)],
+            )
         )
-    return HttpResponse(
-        feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
+    return atom_response(
+        request,
+        _("Upcoming learning events"),
+        page_url(index, request),
+        _("Study visits, masterclasses, peer-review workshops and staff exchanges."),
+        items,
     )
 
 

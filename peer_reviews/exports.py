@@ -1,4 +1,4 @@
-"""CSV, XLSX and PDF files of a worksheet's answers and report."""
+"""CSV and XLSX files of a worksheet's answers (its report's PDF: portal/pdf.py)."""
 
 import io
 
@@ -26,15 +26,4 @@ def to_xlsx(headings, rows, title):
     sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def html_to_pdf(html):
-    """PDF bytes from HTML (xhtml2pdf); raises ValueError when the conversion fails."""
-    from xhtml2pdf import pisa
-
-    buffer = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=buffer, encoding="utf-8")
-    if result.err:
-        raise ValueError("PDF conversion failed")
     return buffer.getvalue()

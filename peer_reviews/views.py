@@ -14,7 +14,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from portal.database import DATABASE_UNAVAILABLE
 from portal.exports import to_csv
 from portal.parsing import parse_id
+from portal.pdf import PDFError, pdf_response, render_pdf
 
 from . import exports
 from .models import Invitation, QuotedAnswer, RecommendationsReport
@@ -391,15 +391,12 @@ def report_pdf(page, request):
     if denied:
         return denied
     context = {"page": page, "request": request, "generated": timezone.now(), **report_data(page)}
-    html = render_to_string("peer_reviews/report_pdf.html", context, request=request)
     try:
-        pdf = exports.html_to_pdf(html)
-    except ValueError:
+        pdf = render_pdf("peer_reviews/report_pdf.html", context, request=request)
+    except PDFError:
         messages.error(request, _("The PDF could not be made; print the report page instead."))
         return redirect(page.url + page.reverse_subpage("report"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{page.slug}-report.pdf"'
-    return _private(response)
+    return _private(pdf_response(pdf, f"{page.slug}-report.pdf"))
 
 
 def participant_data(page, request, invitation_id):

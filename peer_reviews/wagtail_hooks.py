@@ -133,3 +133,9 @@ def recommendation_roles(groups):
     for group in groups.contributors:
         group.permissions.add(*permissions)
     return "Peer reviews: the readers of a report may record and answer its recommendations"
+
+
+@hooks.register("portal_sitemap_exclude")
+def worksheets_are_not_for_crawlers(pages):
+    """A worksheet is for its invited participants: not in the sitemap (portal/sitemaps.py)."""
+    return pages.not_type(PeerReviewWorksheetPage)

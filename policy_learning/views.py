@@ -2,14 +2,14 @@
 map and the downloads (a plan as PDF, a project's actions as CSV or XLSX)."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import CooperationProject
-from portal.pdf import render_pdf
+from portal.pdf import PDFError, pdf_response, render_pdf
 
 from . import exports
 from .queries import learned_from_map, plan_page_context, public_action_plans
@@ -47,9 +47,7 @@ def plan_pdf(plan, request):
     }
     try:
         pdf = render_pdf("policy_learning/action_plan_pdf.html", context, request)
-    except ValueError:
+    except PDFError:
         messages.error(request, _("The PDF could not be made; print the plan's page instead."))
         return redirect(plan.url)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.pdf"'
-    return response
+    return pdf_response(pdf, f"{plan.slug}.pdf")

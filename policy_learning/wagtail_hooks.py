@@ -157,4 +157,13 @@ def hide_other_regions_draft_plans(parent_page, pages, request):
     hidden = hidden_draft_plans(request.user)
     if hidden is None:
         return pages
+
+
+@hooks.register("portal_sitemap_exclude")
+def only_public_plans_in_the_sitemap(pages):
+    """Action plans not yet endorsed are read by their project only (portal/sitemaps.py)."""
+    from .models import ActionPlanPage
+    from .models.plans import PUBLIC_PLAN_STATUSES
+
+    hidden = ActionPlanPage.objects.exclude(plan_status__in=PUBLIC_PLAN_STATUSES)
     return pages.exclude(pk__in=hidden.values("pk"))

@@ -16,6 +16,7 @@ from practices.views import validation_criteria
 from .ratelimit import limit_password_forms
 
 urlpatterns = [
+    path("", include("portal.discovery_urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's document download and password forms, guarded against input they fail on

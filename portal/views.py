@@ -61,7 +61,12 @@ def region_detail(request, slug):
     return TemplateResponse(
         request,
         "portal/region_detail.html",
-        {"region": region, "sections": _sections("portal_region_sections", region, request)},
+        {
+            "region": region,
+            "sections": _sections("portal_region_sections", region, request),
+            "feed_filters": {"type": ["practice"], "country": [region.country.code]},
+            "feed_labels": {("country", region.country.code): region.country.name},
+        },
     )
 
 

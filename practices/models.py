@@ -35,7 +35,7 @@ from .permissions import PracticePageForm
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 # practices/urls.py serves these under /practices/, so no practice may take them as its slug.
-RESERVED_SLUGS = {"compare", "download", "context"}
+RESERVED_SLUGS = {"compare", "download", "context", "feed"}
 SUMMARY_MAX_LENGTH = 1200
 
 
@@ -43,6 +43,10 @@ def timescale(start_year, end_year, ongoing):
     """ "2015–2019", or "2015–ongoing" (``ongoing`` in the caller's language); "" without a
     start year."""
     return f"{start_year}–{end_year or ongoing}" if start_year else ""
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else ""
 
 
 class PracticeStatus(models.TextChoices):
@@ -349,6 +353,18 @@ class PracticePage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["user_may_edit"] = self.user_may_edit(request)
         context["contacts"] = self.visible_contacts(request)
+        themes, groups = list(self.themes.all()), list(self.target_groups.all())
+        context["feed_filters"] = {
+            "type": ["practice"],
+            "country": [self.country.code],
+            "theme": [t.slug for t in themes],
+            "target_group": [g.slug for g in groups],
+        }
+        context["feed_labels"] = {
+            ("country", self.country.code): self.country.name,
+            **{("theme", t.slug): t.name for t in themes},
+            **{("target_group", g.slug): g.name for g in groups},
+        }
         context["related_sections"] = []
         for contribute in hooks.get_hooks("practice_page_sections"):
             contribute(self, request, context)
@@ -364,6 +380,86 @@ class PracticePage(RoutablePageMixin, Page):
         )
         response["Content-Disposition"] = f'attachment; filename="{self.slug}.md"'
         return response
+
+    def discovery_metadata(self, request):
+        """OpenGraph and schema.org metadata of the page (portal/metadata.py)."""
+        from portal.metadata import Metadata, organisation, place
+        from portal.public_address import page_url
+
+        url = page_url(self, request)
+        data = {
+            "@type": "CreativeWork",
+            "additionalType": "https://schema.org/HowTo",
+            "name": self.title,
+            "headline": self.title,
+            "description": self.summary,
+            "url": url,
+            "inLanguage": self.locale.language_code if self.locale_id else None,
+            "datePublished": self.first_published_at,
+            "dateModified": self.last_published_at,
+            "creator": organisation(self.lead_organisation),
+            "contributor": [organisation(o) for o in self.partner_organisations.all()],
+            "spatialCoverage": [place(self.country, region=r) for r in self.regions.all()]
+            or [place(self.country)],
+            "keywords": sorted(t.name for t in self.themes.all()),
+            "audience": [
+                {"@type": "Audience", "audienceType": g.name} for g in self.target_groups.all()
+            ],
+            "temporalCoverage": (
+                f"{self.start_year}/{self.end_year or '..'}" if self.start_year else None
+            ),
+            "creativeWorkStatus": self.get_status_display(),
+        }
+        if self.project_id:
+            data["isPartOf"] = {
+                "@type": "Project",
+                "name": self.project.name,
+                "alternateName": self.project.acronym,
+            }
+        return Metadata(
+            title=self.seo_title or self.title,
+            description=self.search_description or self.summary,
+            url=url,
+            og_type="article",
+            json_ld={k: v for k, v in data.items() if v not in ("", [], None)},
+            extra_og=[
+                ("article:published_time", _iso(self.first_published_at)),
+                ("article:modified_time", _iso(self.last_published_at)),
+                *[("article:tag", t.name) for t in self.themes.all()],
+            ],
+        )
+
+    @path("pdf/", name="pdf")
+    def pdf_download(self, request):
+        """The practice as PDF (portal/pdf.py), the same for every visitor: public contacts
+        only and no email address, so that it can be cached like the page."""
+        from django.utils import timezone
+
+        from portal.pdf import PDFError, pdf_response, render_pdf
+        from portal.public_address import page_url
+
+        context = {
+            "page": self,
+            "regions": [r.name for r in self.regions.all()],
+            "partners": [o.name for o in self.partner_organisations.all()],
+            "target_groups": [g.name for g in self.target_groups.all()],
+            "themes": sorted(t.name for t in self.themes.all()),
+            "budgets": list(self.budgets.all()),
+            "outcomes": list(self.outcomes.all()),
+            "contacts": [c for c in self.contacts.all() if c.public],
+            "links": list(self.links.all()),
+            "page_address": page_url(self, request),
+            "generated": timezone.now(),
+        }
+        try:
+            pdf = render_pdf("practices/practice_pdf.html", context, request=request)
+        except PDFError:
+            return HttpResponse(
+                _("The PDF could not be made; print the practice's page instead."),
+                status=500,
+                content_type="text/plain; charset=utf-8",
+            )
+        return pdf_response(pdf, f"{self.slug}.pdf")
 
     @path("contact/<int:contact_id>/", name="contact")
     @rate_limit("contact", methods=("POST",))

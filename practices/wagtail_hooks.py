@@ -258,3 +258,10 @@ def land_where_the_reviewer_may_go(request, page):
     if PagePermissionPolicy().explorable_instances(request.user).filter(pk=parent.pk).exists():
         return None
     return redirect("wagtailadmin_home")
+
+
+@hooks.register("portal_feed_links")
+def practice_feed_links(filters, labels):
+    from .feeds import feed_links
+
+    return feed_links(filters, labels)

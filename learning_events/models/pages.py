@@ -214,6 +214,49 @@ class LearningEventPage(
         context.update(event_context(self, request))
         return context
 
+    def discovery_metadata(self, request):
+        """OpenGraph and schema.org Event metadata of the page (portal/metadata.py)."""
+        from portal.metadata import Metadata, organisation, place
+        from portal.public_address import page_url
+
+        from .mixins import EventFormat, EventStatus
+
+        url = page_url(self, request)
+        modes = {
+            EventFormat.ON_SITE: "OfflineEventAttendanceMode",
+            EventFormat.ONLINE: "OnlineEventAttendanceMode",
+            EventFormat.HYBRID: "MixedEventAttendanceMode",
+        }
+        location = []
+        if self.event_format != EventFormat.ONLINE:
+            location.append(
+                place(self.venue_country, self.venue_city, self.venue_name, self.host_region)
+            )
+        if self.event_format != EventFormat.ON_SITE:
+            location.append({"@type": "VirtualLocation", "url": url})
+        data = {
+            "@type": "Event",
+            "name": self.title,
+            "description": self.summary,
+            "url": url,
+            "startDate": self.start_date if self.start_time is None else self.starts_at,
+            "endDate": self.end_date if self.end_time is None else self.ends_at,
+            "eventAttendanceMode": "https://schema.org/" + modes.get(self.event_format, ""),
+            "eventStatus": "https://schema.org/"
+            + ("EventCancelled" if self.status == EventStatus.CANCELLED else "EventScheduled"),
+            "location": location,
+            "organizer": organisation(self.host_organisation)
+            if self.host_organisation_id
+            else None,
+            "about": str(self.kind_label),
+        }
+        return Metadata(
+            title=self.seo_title or self.title,
+            description=self.search_description or self.summary,
+            url=url,
+            json_ld={k: v for k, v in data.items() if v not in ("", [], None)},
+        )
+
     @path("", name="detail")
     def detail(self, request):
         return self.render(request)

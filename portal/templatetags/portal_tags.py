@@ -29,3 +29,54 @@ def legal_links():
     """[(label, url)] of the privacy notice, accessibility statement and legal notice for the
     footer, from the cache (no query once warm)."""
     return cached_legal_links()
+
+
+@register.inclusion_tag("portal/_map.html")
+def europe_map(type_key, regions=False):
+    """The choropleth map of a search type's public records (portal/maps.py): per country,
+    and per region where its NUTS code is known with ``regions=True``."""
+    from django.utils.translation import gettext as _
+
+    from portal.maps import search_map
+
+    title = _("Where the practices are") if not regions else _("Practices by country and region")
+    return {"map": search_map(type_key, title, with_regions=regions), "map_id": f"map-{type_key}"}
+
+
+@register.simple_tag(takes_context=True)
+def record_metadata(context, record):
+    """OpenGraph tags and schema.org JSON-LD of a record (portal/metadata.py), from its
+    ``discovery_metadata(request)`` or, for a cooperation project, from the portal's own."""
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    from portal.metadata import project_metadata, render
+    from portal.models import CooperationProject
+
+    request = context.get("request")
+    if isinstance(record, CooperationProject):
+        metadata = project_metadata(record)
+    else:
+        metadata = record.discovery_metadata(request)
+    return render(metadata, _("Good-practice portal"), get_language() or "en")
+
+
+@register.simple_tag
+def feed_link_tags(filters=None, labels=None, facets=None):
+    """<link rel="alternate"> to the Atom feeds matching ``filters`` (portal/feeds.py),
+    their values named by ``labels`` ({(facet, value): name}) or by the search's ``facets``
+    (their selected values): no query."""
+    from django.utils.html import format_html_join
+
+    from portal.feeds import feed_links
+
+    labels = dict(labels or {})
+    for facet in facets or []:
+        for value in facet.values:
+            if value.selected:
+                labels[facet.key, value.value] = value.label
+    return format_html_join(
+        "\n",
+        '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">',
+        feed_links(filters or {}, labels),
+    )
