@@ -160,14 +160,15 @@ def server_command(port, workers):
     return command + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
 
 
-def server_environment(args, port, cache_dir):
+def server_environment(args, port, cache_dir, database_url=None):
+    """The production settings' environment; ``database_url`` overrides ``args.db``."""
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.production",
         SECRET_KEY="load-bench-" + os.urandom(8).hex(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PORTAL_BASE_URL=f"http://127.0.0.1:{port}",
-        DATABASE_URL=f"sqlite:///{args.db}",
+        DATABASE_URL=database_url or f"sqlite:///{args.db}",
         CACHE_DIR=str(Path(cache_dir) / "django"),
         PAGE_CACHE_DIR=str(Path(cache_dir) / "pages"),
         WEB_CONCURRENCY=str(args.workers),

@@ -55,6 +55,19 @@ def parse_args():
     parser.add_argument(
         "--no-rebuild", action="store_true", help="with --reuse: keep the search index as it is"
     )
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="time over HTTP under gunicorn with the production settings (bench/serving.py) "
+        "instead of in process: every query of the mix, deep and sorted pages, the API, a "
+        "practice page, /practices/, publishing under load, worker memory",
+    )
+    parser.add_argument("--runs", type=int, default=30, help="--http: requests per round")
+    parser.add_argument("--rounds", type=int, default=3, help="--http: rounds (the spread)")
+    parser.add_argument("--workers", type=int, default=4, help="--http: gunicorn workers")
+    parser.add_argument(
+        "--publish-seconds", type=int, default=60, help="--http: publishing scenario length"
+    )
     return parser.parse_args()
 
 
@@ -388,10 +401,11 @@ def run(size, args):
     from search.engines import get_engine
 
     rng = random.Random(SEED + size)
-    if args.reuse and PracticePage.objects.count() == size:
+    if args.reuse and PracticePage.objects.filter(slug__startswith="practice-").count() == size:
         build = 0.0
     else:
         build = build_practices(size, rng)
+        analyze()
     started = time.monotonic()
     if not (args.reuse and args.no_rebuild):
         indexing.rebuild()
@@ -401,6 +415,9 @@ def run(size, args):
         f"\n== {vendor}, N = {size:,}: built in {build:.1f} s, search index rebuilt in "
         f"{rebuild:.1f} s"
     )
+    if args.http:
+        http_figures(size, args, rng)
+        return
     engine = get_engine()
     client = Client()
     repeat = args.repeat or (30 if size <= 10000 else 15)
@@ -450,6 +467,137 @@ def run(size, args):
         f"(times in ms; page = whole /search/ response through Django's test client)"
     )
     takeaway(client, query_mix(rng), repeat)
+
+
+def analyze():
+    """Planner statistics after a bulk load: without them PostgreSQL plans on guesses and
+    SQLite may re-run a full-text match per row."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA optimize")
+
+
+def http_paths(rng):
+    """[(label, path)] timed over HTTP."""
+    from urllib.parse import urlencode
+
+    from wagtail.models import Site
+
+    from practices.models import PracticePage
+
+    mix = query_mix(rng)
+    paths = [(label, "/search/?" + urlencode(params, doseq=True)) for label, params in mix]
+    paths += [
+        ("deep page 200, common", "/search/?q=social&page=200"),
+        ("sorted newest, common", "/search/?q=social&sort=newest"),
+        ("sorted budget, 2 facets", paths[5][1] + "&sort=budget"),
+        ("API per_page=50, common", "/api/v1/practices/?q=social&per_page=50"),
+        ("API per_page=50, browse", "/api/v1/practices/?per_page=50&status=ongoing"),
+    ]
+    prefix = Site.objects.get(is_default_site=True).root_page.url_path.rstrip("/")
+    practice = PracticePage.objects.filter(slug="practice-7").values_list("url_path", flat=True)
+    paths.append(("practice page", practice[0][len(prefix) :]))
+    count = PracticePage.objects.live().count()
+    last = -(-count // 12)
+    paths += [("/practices/ page 1", "/practices/")]
+    paths += [("/practices/ page 100", "/practices/?page=100")]
+    paths.append((f"/practices/ last ({last})", f"/practices/?page={last}"))
+    return paths
+
+
+def http_figures(size, args, rng):
+    """Everything over HTTP under the production server (bench/serving.py)."""
+    import json
+
+    from django.db import connection
+
+    from bench import serving
+
+    paths = http_paths(rng)
+    with serving.production_server(args.database, args.workers) as server:
+        base = server.base
+        print(
+            f"   over HTTP, gunicorn {args.workers} workers, production settings, page cache "
+            f"off; {args.rounds} rounds of {args.runs} sequential requests (ms)"
+        )
+        print(f"   {'what':<26} {'p50':>7} {'p95':>7}   {'p95 of each round':<24}")
+        for label, path in paths:
+            rounds = serving.time_path(base, path, args.runs, args.rounds)
+            p50 = statistics.median(r[0] for r in rounds)
+            p95 = statistics.median(r[1] for r in rounds)
+            spread = " / ".join(f"{r[1]:.0f}" for r in rounds)
+            print(f"   {label:<26} {p50:>7.1f} {p95:>7.1f}   {spread}", flush=True)
+        print(f"   worker peak RSS: {serving.worker_peak_rss_mb(server.process):.0f} MB")
+        load = importlib_load()
+        countries = query_countries()
+        searches = [
+            f"/search/?q={rng.choice(load.WORDS)}&country={rng.choice(countries)}"
+            f"&status={rng.choice(load.STATUSES)}"
+            for _ in range(5000)
+        ]
+        publish, cleanup = publisher()
+
+        def visible(n):
+            status, body = serving.get(base, f"/api/v1/practices/?q=benchpublish{n}x")
+            return status == 200 and json.loads(body)["count"] == 1
+
+        try:
+            idle, busy, published, seen = serving.publishing_under_load(
+                base, searches, publish, visible, args.publish_seconds
+            )
+        finally:
+            cleanup()
+        print(
+            f"   publishing under load ({connection.vendor}): search p95 idle {idle:.0f} ms, "
+            f"while publishing {busy:.0f} ms ({busy / idle:.2f}x); {published} published, "
+            f"{seen} found by the next search"
+        )
+        print(f"   worker peak RSS after it: {serving.worker_peak_rss_mb(server.process):.0f} MB")
+
+
+def importlib_load():
+    from bench.serving import _load_module
+
+    return _load_module()
+
+
+def query_countries():
+    from portal.models import Country
+
+    return list(Country.objects.order_by("code").values_list("code", flat=True))
+
+
+def publisher():
+    """(publish(n), cleanup()): publish(n) publishes a new practice whose title holds the
+    word benchpublish<n>x, through Wagtail's revision publish (signals, index update)."""
+    from portal.models import Country, Organisation
+    from practices.models import PracticePage
+
+    index = site()
+    country = Country.objects.order_by("pk").first()
+    organisation = Organisation.objects.order_by("pk").first()
+    made = []
+
+    def publish(n):
+        page = PracticePage(
+            title=f"Published under load benchpublish{n}x",
+            slug=f"bench-publish-{n}-{uuid.uuid4().hex[:6]}",
+            summary="A practice published while searches run.",
+            country=country,
+            lead_organisation=organisation,
+        )
+        index.add_child(instance=page)
+        page.save_revision().publish()
+        made.append(page.pk)
+
+    def cleanup():
+        for page in PracticePage.objects.filter(pk__in=made):
+            page.delete()
+
+    return publish, cleanup
 
 
 def takeaway(client, mix, repeat):
@@ -505,6 +653,10 @@ def main():
                 command.append("--reuse")
             if args.no_rebuild:
                 command.append("--no-rebuild")
+            if args.http:
+                command += ["--http", "--runs", str(args.runs), "--rounds", str(args.rounds)]
+                command += ["--workers", str(args.workers)]
+                command += ["--publish-seconds", str(args.publish_seconds)]
             subprocess.run(command, check=True)
         return
     if not args.reuse:

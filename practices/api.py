@@ -201,6 +201,7 @@ def practice_list(request):
     """The public search in JSON, practices only: the /search/ parameters plus per_page."""
     per_page = _per_page(request.GET.get("per_page", DEFAULT_PER_PAGE))
     query = SearchQuery.from_params(request.GET, per_page=per_page)
+    query.snippets = False  # the API returns no highlighted text: skip highlighting
     # Practices only, whatever the query string says: the type facet's value for them is
     # the key they are registered for search under.
     practice_type = practice_search_type().key

@@ -27,7 +27,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from portal.models import FundingProgramme, Theme
-from portal.pagination import paginate
+from portal.pagination import seek_paginate
 from portal.ratelimit import rate_limit
 from portal.visibility import public_pages
 
@@ -83,13 +83,15 @@ class PracticeIndexPage(Page):
         return (
             public_pages(PracticePage.objects)
             .descendant_of(self)
-            .order_by("-first_published_at", "title")
+            # The id last: a total order, so that pages never share or skip a practice
+            # (migration 0005's index serves it; portal.pagination.SeekPaginator).
+            .order_by("-first_published_at", "title", "id")
             .with_card_data()
         )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["practices"] = paginate(request, self.get_practices())
+        context["practices"] = seek_paginate(request, self.get_practices())
         return context
 
 

@@ -111,16 +111,18 @@ def practice_counts(model, pks):
             .annotate(n=Count("pk")),
             "lead_organisation",
         )
+        # From the published practices, joined to their partners: the same count as asking
+        # the link table with "practice in (all published practices)", which made the
+        # database list every published practice first (~0.4 s at 10,000 under load).
         partnered = (
-            PracticePage.partner_organisations.through.objects.filter(
-                organisation__in=pks, practicepage__in=published.values("pk")
-            )
-            .exclude(practicepage__lead_organisation=F("organisation"))
+            published.annotate(partner=F("partner_organisations"))
+            .filter(partner__in=pks)
+            .exclude(lead_organisation=F("partner"))
             .order_by()
-            .values("organisation")
-            .annotate(n=Count("practicepage", distinct=True))
+            .values("partner")
+            .annotate(n=Count("pk", distinct=True))
         )
-        for pk, n in _count_by(partnered, "organisation").items():
+        for pk, n in _count_by(partnered, "partner").items():
             counts[pk] = counts.get(pk, 0) + n
 
     def wording(n):

@@ -87,12 +87,33 @@ class VocabularyWord(models.Model):
 class IndexState(models.Model):
     """One row whose token changes with every write to the index (in the same transaction),
     so each process knows when its in-memory facet bitmaps are stale. A random token rather
-    than a counter: a rolled-back write must never leave a value that comes back later."""
+    than a counter: a rolled-back write must never leave a value that comes back later.
+    ``change`` is the IndexChange that wrote this token (0 after a rebuild or a write that
+    did not say what it changed): a process can then catch up by applying the changes since
+    its own token instead of reloading everything (search/engines/bitmaps.py)."""
 
     token = models.CharField(max_length=32)
+    change = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("index state")
 
     def __str__(self):
         return self.token
+
+
+class IndexChange(models.Model):
+    """What one write to the index did: the document rows it added and removed, and the
+    state token before and after it. The tokens chain the changes, so a process applies
+    them only on top of exactly the state it holds (a rolled-back write leaves no row)."""
+
+    previous = models.CharField(max_length=32)
+    token = models.CharField(max_length=32)
+    added = models.TextField(blank=True)  # document ids, comma-separated
+    removed = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("index change")
+
+    def __str__(self):
+        return f"{self.previous} -> {self.token}"

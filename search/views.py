@@ -1,10 +1,18 @@
 """/search/: the public faceted search. Everything the page shows is in its URL."""
 
+from urllib.parse import quote_plus, urlencode
+
+from django.conf import settings
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .engines import search as run_search
+from .facets import FACET_KEYS
 from .query import SORTS, SearchQuery, query_string, search_page_size
 from .registry import search_types
 
@@ -33,16 +41,51 @@ def _sorts(query, chosen):
     return sorts
 
 
-def _toggled(filters, key, value):
-    values = list(filters.get(key, []))
-    if value in values:
-        values.remove(value)
-    else:
-        values.append(value)
-    changed = {k: list(v) for k, v in filters.items() if k != key}
-    if values:
-        changed[key] = values
-    return changed
+def _toggle_urls(query, sort, key):
+    """A function value -> the page's query string with ``value`` of facet ``key`` toggled,
+    exactly as query_string() writes it (facets in display order, then sort and exact).
+    What comes before and after the facet is encoded once per facet, not once per value:
+    a page lists a few hundred values."""
+    before, after = [], []
+    target = before
+    for facet_key in FACET_KEYS:
+        if facet_key == key:
+            target = after
+            continue
+        target += [(facet_key, value) for value in query.filters.get(facet_key, [])]
+    head = urlencode(([("q", query.text)] if query.text else []) + before)
+    tail = urlencode(after + ([("sort", sort)] if sort else []) + ([("exact", "1")] * query.exact))
+    chosen = query.filters.get(key, [])
+    chosen_pairs = urlencode([(key, value) for value in chosen])
+    prefix = f"{key}="
+
+    def url(value):
+        if value in chosen:
+            middle = urlencode([(key, v) for v in chosen if v != value])
+        else:
+            added = prefix + quote_plus(value)
+            middle = f"{chosen_pairs}&{added}" if chosen_pairs else added
+        return "?" + "&".join(part for part in (head, middle, tail) if part)
+
+    return url
+
+
+def _facet_items_html(values, remove_label):
+    """The <li> elements of a facet's values, built here rather than by a template loop:
+    the page lists a few hundred values, and rendering them cost as much as the search."""
+    grouping = settings.USE_THOUSAND_SEPARATOR
+    remove = f' aria-current="true" title="{escape(remove_label)}"'
+    parts = []
+    for value in values:
+        count = number_format(value["count"]) if grouping else value["count"]
+        selected = value["selected"]
+        parts.append(
+            f'<li class="facet-value{" selected" if selected else ""}">'
+            f'<a href="{escape(value["url"])}"{remove if selected else ""}>'
+            f'<span class="box" aria-hidden="true">{"☑" if selected else "☐"}</span> '
+            f'{escape(value["label"])} <span class="count">({count})</span></a></li>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
 
 
 def _tools(query, results):
@@ -79,20 +122,17 @@ def search(request):
 
     facets = []
     selected = []
+    remove_label = gettext("Remove this filter")
     for facet in results.facets:
         values = []
+        url = _toggle_urls(query, sort, facet.key)
         for value in facet.values:
             item = {
                 "value": value.value,
                 "label": value.label,
                 "count": value.count,
                 "selected": value.selected,
-                "url": query_string(
-                    query.text,
-                    _toggled(query.filters, facet.key, value.value),
-                    sort,
-                    exact=query.exact,
-                ),
+                "url": url(value.value),
             }
             values.append(item)
             if value.selected:
@@ -102,7 +142,8 @@ def search(request):
                 "key": facet.key,
                 "label": facet.label,
                 "values": values,
-                "shown": FACETS_SHOWN,
+                "shown_html": _facet_items_html(values[:FACETS_SHOWN], remove_label),
+                "more_html": _facet_items_html(values[FACETS_SHOWN:], remove_label),
                 "more": max(0, len(values) - FACETS_SHOWN),
             }
         )

@@ -143,3 +143,44 @@ def test_unpublished_practice_is_not_listed_or_served(client, practice_index):
     page = make_practice(practice_index, title="Secret draft", publish=False)
     assert "Secret draft" not in client.get("/practices/").content.decode()
     assert client.get(f"/practices/{page.slug}/").status_code == 404
+
+
+def test_index_pages_list_every_practice_once_in_order_even_when_sort_keys_tie(
+    client, practice_index, settings, django_assert_max_num_queries
+):
+    """Pages are read by their ids, the second half from the other end
+    (portal.pagination.SeekPaginator): walking every page gives each practice exactly once,
+    in the listing's order (newest first, then title, then id), with ties in date and title."""
+    import re
+
+    from django.utils import timezone
+
+    from practices.models import PracticePage
+
+    settings.PORTAL_PAGE_SIZE = 3
+    _practices(practice_index, 11)
+    same = timezone.now().replace(microsecond=0)
+    pages = list(PracticePage.objects.order_by("pk"))
+    for n, practice in enumerate(pages):
+        # Three groups of equal dates, titles repeated within them.
+        PracticePage.objects.filter(pk=practice.pk).update(
+            first_published_at=same - timezone.timedelta(days=n % 3), title=f"Same {n % 2}"
+        )
+
+    def order(p):
+        return (-p.first_published_at.timestamp(), p.title, p.pk)
+
+    expected = [p.url for p in sorted(PracticePage.objects.all(), key=order)]
+
+    walked = []
+    for number in range(1, 5):
+        with django_assert_max_num_queries(20):
+            response = client.get("/practices/", {"page": number})
+        html = response.content.decode()
+        cards = re.findall(r'<h3[^>]*><a href="([^"]+)"', html)
+        assert len(cards) == (3 if number < 4 else 2)
+        walked += cards
+    assert walked == expected
+    assert len(set(walked)) == 11
+    # Past the end: the last page.
+    assert client.get("/practices/", {"page": 40}).context["practices"].number == 4

@@ -90,6 +90,39 @@ def test_the_blank_page_sends_no_sort_so_typed_words_are_ranked(client, corpus):
     assert '<option value="newest" selected>' in html
 
 
+def test_every_facet_link_is_the_query_string_of_its_toggled_selection(client, corpus):
+    """The view writes facet links per facet group (search/views.py); each must be exactly
+    query_string() of the selection with that one value toggled, whatever the selection."""
+    from search.facets import FACET_KEYS
+    from search.query import query_string
+
+    params = {
+        "q": "care & more",
+        "country": ["IT", "BG", "X&Y=Z"],
+        "target_group": ["older-people"],
+        "status": ["ongoing"],
+        "sort": "newest",
+        "exact": "1",
+    }
+    response = client.get("/search/", params)
+    chosen = response.context["query"].filters
+    links = 0
+    for facet in response.context["facets"]:
+        for value in facet["values"]:
+            toggled = {k: list(v) for k, v in chosen.items()}
+            values = toggled.setdefault(facet["key"], [])
+            if value["value"] in values:
+                values.remove(value["value"])
+            else:
+                values.append(value["value"])
+            expected = query_string("care & more", toggled, "newest", exact=True)
+            assert value["url"] == expected
+            links += 1
+            if facet["key"] in FACET_KEYS[:3]:
+                assert f'href="{expected.replace("&", "&amp;")}"' in response.content.decode()
+    assert links > 10
+
+
 def test_facet_links_toggle_values_and_keep_the_query(client, corpus):
     response = client.get("/search/", {"q": "older"})
     italy = next(

@@ -6,8 +6,12 @@ is a Python integer used as a bitmap over the documents (bit i = i-th document b
 count is ``(value_bits & candidate_bits).bit_count()``: a few hundred big-integer ANDs per
 search, whatever the number of documents.
 
-The bitmaps are loaded from the index tables once per process and reloaded when the index
-state token (changed by every write, in the same transaction) differs.
+The bitmaps are loaded from the index tables once per process. Every write to the index
+records what it added and removed (IndexChange) and sets a new state token in the same
+transaction; each search reads the token (one small query), and a process whose token is
+behind applies the changes since its own instead of reloading everything: a publish costs
+every worker a few big-integer operations, not a reload (docs/performance.md). A rebuild, or
+a write that does not say what it changed, makes every process reload.
 """
 
 import sys
@@ -17,23 +21,56 @@ from array import array
 
 from django.db import connection
 
-from ..models import FacetLabel, IndexedDocument, IndexedFacetValue, IndexState
+from ..models import FacetLabel, IndexChange, IndexedDocument, IndexedFacetValue, IndexState
+
+# Changes kept for processes that are behind; one further behind reloads.
+KEPT_CHANGES = 2000
 
 
 def new_token():
     return uuid.uuid4().hex
 
 
+def _locked_state():
+    """The state row, locked until the end of the write's transaction (PostgreSQL lets index
+    writes run side by side: the row lock puts their changes in commit order)."""
+    state = IndexState.objects.select_for_update().filter(pk=1).first()
+    if state is None:
+        state = IndexState.objects.create(pk=1, token=new_token())
+    return state
+
+
 def bump_token():
-    """Called inside every write transaction to the index."""
-    updated = IndexState.objects.filter(pk=1).update(token=new_token())
-    if not updated:
-        IndexState.objects.create(pk=1, token=new_token())
+    """Called inside a write transaction to the index that does not record what it changed
+    (a rebuild): every process reloads its bitmaps."""
+    _locked_state()
+    IndexState.objects.filter(pk=1).update(token=new_token(), change=0)
+    IndexChange.objects.all().delete()
+
+
+def record_change(added=(), removed=()):
+    """Called inside every other write transaction to the index, with the document ids it
+    added and removed: processes catch up by applying them (FacetBitmaps.updated)."""
+    state = _locked_state()
+    change = IndexChange.objects.create(
+        previous=state.token,
+        token=new_token(),
+        added=",".join(map(str, added)),
+        removed=",".join(map(str, removed)),
+    )
+    IndexState.objects.filter(pk=1).update(token=change.token, change=change.pk)
+    if change.pk > KEPT_CHANGES and change.pk % 100 == 0:
+        IndexChange.objects.filter(pk__lte=change.pk - KEPT_CHANGES).delete()
+
+
+def current_state():
+    """(token, change id) of the index as committed (or as written by this transaction)."""
+    row = IndexState.objects.filter(pk=1).values_list("token", "change").first()
+    return row or ("", 0)
 
 
 def current_token():
-    token = IndexState.objects.filter(pk=1).values_list("token", flat=True).first()
-    return token or ""
+    return current_state()[0]
 
 
 def _bits(positions, size):
@@ -50,6 +87,22 @@ def _bits(positions, size):
     return int(digits, 2)
 
 
+def _some_bits(positions, size):
+    """_bits for a few positions: setting them one by one is cheaper than a string of
+    ``size`` digits."""
+    positions = list(positions)
+    if len(positions) > 64:
+        return _bits(positions, size)
+    bits = 0
+    for position in positions:
+        bits |= 1 << position
+    return bits
+
+
+def _ids(text):
+    return [int(pk) for pk in text.split(",") if pk]
+
+
 # Full-text matches arrive from the database as 32-bit words of the bitmap,
 # (word index, bits): aggregating in SQL hands Python a few thousand rows instead of one row
 # per matching document.
@@ -61,8 +114,9 @@ class FacetBitmaps:
     rebuild; edits leave gaps (a re-indexed document gets a new id), which cost a bit each
     until the next rebuild and are absent from ``all``."""
 
-    def __init__(self, token, ids, values, labels=None):
+    def __init__(self, token, ids, values, labels=None, change=0):
         self.token = token
+        self.change = change
         self.labels = labels or {}
         self.base = ids[0] if ids else 0
         self.size = ids[-1] - self.base + 1 if ids else 0
@@ -74,7 +128,7 @@ class FacetBitmaps:
         }
 
     @classmethod
-    def load(cls, token):
+    def load(cls, token, change=0):
         ids = list(IndexedDocument.objects.order_by("id").values_list("id", flat=True))
         base = ids[0] if ids else 0
         # One row per facet value with its documents' positions joined in one string: a few
@@ -95,7 +149,56 @@ class FacetBitmaps:
                 values.setdefault(facet, {})[value] = map(int, positions.split(","))
             cursor.execute(f"SELECT facet, value, label FROM {FacetLabel._meta.db_table}")  # noqa: S608
             labels = {(facet, value): label for facet, value, label in cursor.fetchall()}
-        return cls(token, ids, values, labels)
+        return cls(token, ids, values, labels, change)
+
+    def updated(self, token, change, rows):
+        """A copy brought up to ``token`` by the IndexChange ``rows`` (previous, token, added,
+        removed) that follow this state, in order; None when they do not chain from this
+        state to ``token`` (a reload is needed). Every document a change touched is cleared
+        from every bitmap, then the ones present now are set from their facet rows (each
+        document has at least its type's row)."""
+        expected, present = self.token, {}
+        for previous, new, added, removed in rows:
+            if previous != expected:
+                return None
+            expected = new
+            for pk in _ids(removed):
+                present[pk] = False
+            for pk in _ids(added):
+                present[pk] = True
+        if expected != token or any(pk < self.base for pk in present) or not self.size:
+            return None
+        base = self.base
+        wanted = [pk for pk, here in present.items() if here]
+        facet_rows, labels = [], dict(self.labels)
+        if wanted:
+            facet_rows = list(
+                IndexedFacetValue.objects.filter(document_id__in=wanted).values_list(
+                    "document_id", "facet", "value"
+                )
+            )
+            pairs = {(facet, value) for _pk, facet, value in facet_rows}
+            for facet, value, label in FacetLabel.objects.filter(
+                facet__in={f for f, _v in pairs}, value__in={v for _f, v in pairs}
+            ).values_list("facet", "value", "label"):
+                labels[(facet, value)] = label
+        size = max([self.size, *(pk - base + 1 for pk in present)])
+        keep = ~_some_bits([pk - base for pk in present], size)
+        by_value, found = {}, set()
+        for pk, facet, value in facet_rows:
+            by_value.setdefault((facet, value), []).append(pk - base)
+            found.add(pk - base)
+        values = {}
+        for facet, bitmaps in self.values.items():
+            values[facet] = {value: bits & keep for value, bits in bitmaps.items()}
+        for (facet, value), positions in by_value.items():
+            bitmaps = values.setdefault(facet, {})
+            bitmaps[value] = bitmaps.get(value, 0) | _some_bits(positions, size)
+        copy = object.__new__(type(self))
+        copy.token, copy.change, copy.labels = token, change, labels
+        copy.base, copy.size, copy.values = base, size, values
+        copy.all = (self.all & keep) | _some_bits(found, size)
+        return copy
 
     def of_words(self, rows):
         """The bitmap from (word index, 32-bit word) rows, limited to indexed documents (a
@@ -172,18 +275,40 @@ class FacetBitmaps:
         return contains
 
 
-_cache = {}
-_lock = threading.Lock()
+# Further behind than this many changes, a process reloads rather than catching up.
+MAX_CATCH_UP = 500
 
 
-def facet_bitmaps():
-    """The bitmaps for the current index state of this database, loaded if stale."""
-    token = current_token()
-    key = (connection.alias, connection.settings_dict.get("NAME"))
-    cached = _cache.get(key)
-    if cached is not None and cached.token == token:
-        return cached
-    with _lock:
-        loaded = FacetBitmaps.load(token)
-        _cache[key] = loaded
-        return loaded
+class BitmapStore:
+    """The bitmaps one engine holds, per database: one per process in production (the
+    engine is made once per process); tests make two engines to play two workers."""
+
+    def __init__(self):
+        self._cache = {}
+        self._lock = threading.Lock()
+
+    def current(self):
+        """The bitmaps for the current index state of this database: caught up with the
+        changes written since this store last looked, or loaded when that is not possible."""
+        token, change = current_state()
+        key = (connection.alias, connection.settings_dict.get("NAME"))
+        cached = self._cache.get(key)
+        if cached is not None and cached.token == token:
+            return cached
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None and cached.token == token:
+                return cached
+            updated = None
+            if cached is not None and change > cached.change:
+                rows = list(
+                    IndexChange.objects.filter(pk__gt=cached.change, pk__lte=change)
+                    .order_by("pk")
+                    .values_list("previous", "token", "added", "removed")[: MAX_CATCH_UP + 1]
+                )
+                if len(rows) <= MAX_CATCH_UP:
+                    updated = cached.updated(token, change, rows)
+            if updated is None:
+                updated = FacetBitmaps.load(token, change)
+            self._cache[key] = updated
+            return updated

@@ -34,7 +34,7 @@ from ..query import (
     term_groups,
 )
 from . import SearchEngine, batches
-from .bitmaps import bump_token, facet_bitmaps
+from .bitmaps import BitmapStore, bump_token, record_change
 
 logger = logging.getLogger("search")
 
@@ -480,6 +480,10 @@ class _Postgres(_Dialect):
 class EmbeddedEngine(SearchEngine):
     name = "embedded"
 
+    def __init__(self):
+        # Facet bitmaps held in memory, kept current with the index (bitmaps.py).
+        self.bitmap_store = BitmapStore()
+
     def _dialect(self):
         return _Postgres() if connection.vendor == "postgresql" else _SQLite()
 
@@ -497,12 +501,13 @@ class EmbeddedEngine(SearchEngine):
             by_type = {}
             for document in documents:
                 by_type.setdefault(document.type, []).append(document.object_id)
+            removed = []
             for doc_type, object_ids in by_type.items():
-                self._remove(doc_type, object_ids)
+                removed += self._remove(doc_type, object_ids)
             writer = self._IndexWriter(labels)
-            writer.insert(documents)
+            added = writer.insert(documents)
             writer.finish()
-            bump_token()
+            record_change(added, removed)
 
     def remove_documents(self, doc_type, object_ids):
         object_ids = list(object_ids)
@@ -510,8 +515,7 @@ class EmbeddedEngine(SearchEngine):
             return
         with transaction.atomic():
             self._lock_for_write()
-            self._remove(doc_type, object_ids)
-            bump_token()
+            record_change(removed=self._remove(doc_type, object_ids))
 
     def _remove(self, doc_type, object_ids):
         ids = list(
@@ -521,6 +525,7 @@ class EmbeddedEngine(SearchEngine):
         )
         IndexedFacetValue.objects.filter(document_id__in=ids).delete()
         IndexedDocument.objects.filter(id__in=ids).delete()
+        return ids
 
     @staticmethod
     def _lock_for_write():
@@ -596,7 +601,7 @@ class EmbeddedEngine(SearchEngine):
             return values
 
         def insert(self, documents):
-            """Insert into the live tables, ids numbered by the database."""
+            """Insert into the live tables, ids numbered by the database; returns the ids."""
             with connection.cursor() as cursor:
                 rows = self.document_rows(documents)
                 self.write_rows(cursor, DOCUMENTS_TABLE, self.COLUMNS, rows)
@@ -604,6 +609,7 @@ class EmbeddedEngine(SearchEngine):
                 keys = [ids[(d.type, d.object_id)] for d in documents]
                 values = self.facet_rows(documents, keys)
                 self.write_rows(cursor, FACET_VALUES_TABLE, FACET_VALUE_COLUMNS, values)
+            return keys
 
         @staticmethod
         def write_rows(cursor, table, columns, rows):
@@ -723,7 +729,7 @@ class EmbeddedEngine(SearchEngine):
         return bitmaps.all & ~bitmaps.of_words(dialect.any_words(words.excluded, bitmaps.base))
 
     def count(self, parsed, filters, bitmaps=None, candidates=None):
-        bitmaps = bitmaps or facet_bitmaps()
+        bitmaps = bitmaps or self.bitmap_store.current()
         if candidates is None:
             candidates = self._candidates(self._dialect(), bitmaps, Words.of_parsed(parsed))
         return bitmaps.filtered(candidates, filters).bit_count()
@@ -934,7 +940,7 @@ class EmbeddedEngine(SearchEngine):
             return self._search(dialect, query)
 
     def _search(self, dialect, query):
-        bitmaps = facet_bitmaps()
+        bitmaps = self.bitmap_store.current()
         words = Words.of(query)
         matches = self._candidates(dialect, bitmaps, words)
         # The partial tier is shown when fewer than a page of documents hold every word,
