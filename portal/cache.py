@@ -12,8 +12,8 @@ The portal keeps public GET responses in the ``pages`` cache, keyed by a site-wi
 *generation*, scheme, host, language (the address's) and full path. Any change that can
 alter a public page (publish, unpublish, move, delete, a view restriction, reference data,
 snippets, images, documents, sites) replaces the generation, so every key changes at once and
-old entries are never read again (they expire on their own). A counter per page would have to know every
-listing, search result, facet count and related-practice box a change reaches; the
+old entries are never read again (they expire on their own). A counter per page would have to
+know every listing, search result, facet count and related-practice box a change reaches; the
 generation needs no such knowledge and cannot miss one.
 """
 

@@ -15,7 +15,6 @@ from django.http import Http404
 from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
-from wagtail.views import serve
 
 from .public_address import absolute_url
 
@@ -30,10 +29,19 @@ def locale_code(locale_id):
     return _locale_codes.get(locale_id, settings.LANGUAGE_CODE)
 
 
+def ensure_locales():
+    """A Wagtail locale per content language (migration 0004 of portal makes them; this puts
+    them back after a flush, for the demo loader and the tests)."""
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+
+
 def serve_page(request, path):
     """Wagtail's page serving, falling back to the site's original tree when the address's
     language has no version of the page: /de/practices/x/ shows the English practice (with
     the interface in German and a notice) until someone translates it."""
+    from wagtail.views import serve  # imported late: it needs the app registry
+
     if Page.route_for_request(request, path) is None:
         site = Site.find_for_request(request)
         if site is not None and site.root_page.locale_id != _active_locale_id():
@@ -53,6 +61,21 @@ def _active_locale_id():
                 return pk
         _locale_codes.update(Locale.objects.values_list("pk", "language_code"))
     return None
+
+
+def original_version(page):
+    """The original version of ``page`` (itself when it is one): the tree a listing shows,
+    since a translated or aliased index page holds only the pages translated so far."""
+    if page.alias_of_id is not None:
+        return page.alias_of
+    if locale_code(page.locale_id) == settings.LANGUAGE_CODE:
+        return page  # written in the default language unless someone says otherwise
+    original = (
+        Page.objects.filter(translation_key=page.translation_key, translated_version__isnull=True)
+        .exclude(pk=page.pk)
+        .first()
+    )
+    return original or page
 
 
 def in_language(path, code):

@@ -29,6 +29,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from portal.models import FundingProgramme, Theme
 from portal.pagination import paginate
 from portal.ratelimit import rate_limit
+from portal.languages import original_version
 from portal.visibility import public_pages
 
 from .permissions import PracticePageForm
@@ -78,7 +79,7 @@ class PracticeIndexPage(Page):
     def get_practices(self):
         return (
             public_pages(PracticePage.objects)
-            .descendant_of(self)
+            .descendant_of(original_version(self))
             .order_by("-first_published_at", "title")
             .with_card_data()
         )
