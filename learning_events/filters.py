@@ -9,8 +9,8 @@ from django.db.models import Case, F, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import CooperationProject, Country
 from portal.languages import original_version
+from portal.models import CooperationProject, Country
 from portal.visibility import public_pages
 
 from .models import KIND_SLUGS, LearningEventPage

@@ -260,9 +260,10 @@ def ensure_translation(page, language, **fields):
     if version.kind != TranslationKind.HUMAN:
         version.kind = TranslationKind.HUMAN
         version.save()
-    if outcome == "updated" and translation.live and not translation.has_unpublished_changes:
-        if all(getattr(translation, name) == value for name, value in fields.items()):
-            return "unchanged"
+    current = all(getattr(translation, name) == value for name, value in fields.items())
+    published = translation.live and not translation.has_unpublished_changes
+    if outcome == "updated" and published and current:
+        return "unchanged"
     for name, value in fields.items():
         setattr(translation, name, value)
     try:

@@ -26,10 +26,10 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
+from portal.languages import original_version
 from portal.models import FundingProgramme, Theme
 from portal.pagination import paginate
 from portal.ratelimit import rate_limit
-from portal.languages import original_version
 from portal.visibility import public_pages
 
 from .permissions import PracticePageForm

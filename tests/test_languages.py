@@ -136,9 +136,8 @@ def test_the_translation_workflow_with_the_machine_translator(
         source__object_id=practice.translation_key, target_locale=italian_locale
     )
     # The translation editor, PO download for translators.
-    assert (
-        admin_client.get(reverse("wagtailadmin_pages:edit", args=[italian.pk])).status_code == 200
-    )
+    edit_url = reverse("wagtailadmin_pages:edit", args=[italian.pk])
+    assert admin_client.get(edit_url).status_code == 200
     po = admin_client.get(reverse("wagtail_localize:download_pofile", args=[translation.pk]))
     assert po.status_code == 200 and 'msgid "Village caretakers"' in po.content.decode()
 
@@ -163,7 +162,7 @@ def test_the_translation_workflow_with_the_machine_translator(
 
     # An editor marks it as reviewed from the report of translations to review.
     listing = admin_client.get(reverse("portal_translations_to_review")).content.decode()
-    assert "caretakers Village" in listing
+    assert f'href="{edit_url}">caretakers Village</a>' in listing
     review = reverse("portal_review_translation", args=[italian.pk])
     assert admin_client.get(review).status_code == 200
     assert admin_client.post(review).status_code == 302
@@ -172,7 +171,7 @@ def test_the_translation_workflow_with_the_machine_translator(
     html = client.get(italian.url).content.decode()
     assert "reviewed by an editor" in notice(html)[1] and "not yet" not in notice(html)[1]
     listing = admin_client.get(reverse("portal_translations_to_review")).content.decode()
-    assert "caretakers Village" not in listing
+    assert f'href="{edit_url}"' not in listing
 
 
 def test_reviewing_needs_permission_to_edit_the_page(client, practice):
