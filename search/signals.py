@@ -87,6 +87,11 @@ def on_deleted(sender, instance, **kwargs):
     if search_type is not None:
         indexing.remove_objects(sender, [instance.pk])
         _update_dependents(getattr(instance, "_search_dependents", []))
+        if isinstance(instance, Page):
+            # A deleted translation's text leaves its original's document.
+            others = _with_versions(instance)
+            if others:
+                indexing.update_objects(sender, others)
 
 
 def on_m2m_changed(sender, instance, action, model, pk_set, **kwargs):
