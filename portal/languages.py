@@ -95,6 +95,14 @@ def _page_path(page, request):
     return url
 
 
+def _unprefixed(path):
+    """``path`` without its language prefix."""
+    code = translation.get_language_from_path(path.split("?", 1)[0])
+    if code and path.startswith(f"/{code}/"):
+        return path[len(code) + 1 :]
+    return path
+
+
 def language_names():
     return [
         (code, translation.get_language_info(code)["name_local"]) for code, _ in settings.LANGUAGES
@@ -137,17 +145,25 @@ class PageLanguages:
         path = request.get_full_path()
         base = self.original or self.page
         base_url = _page_path(base, request) if base is not None else None
+        # What the address adds to the page's own (a sub-page such as markdown/, a query
+        # string), kept in every language.
+        suffix = ""
+        if self.page is not None:
+            own, full = _unprefixed(_page_path(self.page, request) or ""), _unprefixed(path)
+            if own and full.startswith(own):
+                suffix = full[len(own) :]
         links = []
         for code, name in language_names():
             version = self.versions.get(code)
             if version is not None and version.alias_of_id is None:
-                url = _page_path(version, request)
+                url = _page_path(version, request) + suffix
             elif base_url:
-                url = in_language(base_url, code)
+                url = in_language(base_url, code) + suffix
             else:
                 url = in_language(path, code)
             links.append({"code": code, "name": name, "url": url, "absolute": absolute_url(url)})
-        self.x_default = absolute_url(base_url or in_language(path, settings.LANGUAGE_CODE))
+        default = base_url + suffix if base_url else in_language(path, settings.LANGUAGE_CODE)
+        self.x_default = absolute_url(default)
         return links
 
     @property
