@@ -318,8 +318,8 @@ def test_language_links_go_to_the_same_page_in_each_language_without_a_cookie(cl
     response = client.get(url + "?a=1&b=2")
     assert_public(response)
     html = response.content.decode()
-    assert f'href="/it{url}" lang="it" hreflang="it"' in html
-    assert f'href="/de{url}" lang="de" hreflang="de"' in html
+    assert f'href="/it{url}?a=1&amp;b=2" lang="it" hreflang="it"' in html
+    assert f'href="/de{url}?a=1&amp;b=2" lang="de" hreflang="de"' in html
     german = client.get(f"/de{url}")
     assert_public(german)
     assert '<html lang="de">' in german.content.decode()
