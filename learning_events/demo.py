@@ -92,7 +92,9 @@ class Refs:
         }
         self.organisations = {o.name: o for o in Organisation.objects.all()}
         self.projects = {p.acronym: p for p in CooperationProject.objects.all()}
-        self.practices = {p.slug: p for p in PracticePage.objects.all()}
+        self.practices = {
+            p.slug: p for p in PracticePage.objects.filter(translated_version__isnull=True)
+        }
 
     def country(self, code, where):
         try:

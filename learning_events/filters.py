@@ -9,6 +9,7 @@ from django.db.models import Case, F, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import original_version
 from portal.models import CooperationProject, Country
 from portal.visibility import public_pages
 
@@ -72,7 +73,7 @@ class EventFilterForm(forms.Form):
 def published_events(index=None):
     events = public_pages(LearningEventPage.objects)
     if index is not None:
-        events = events.descendant_of(index)
+        events = events.descendant_of(original_version(index))
     return events
 
 

@@ -229,7 +229,9 @@ def load_demo(home):
         worksheet.save_revision().publish()
     worksheet.refresh_from_db()
     questions = worksheet.get_question_rows()
-    practices = {p.title: p.pk for p in PracticePage.objects.live()}
+    practices = {
+        p.title: p.pk for p in PracticePage.objects.live().filter(translated_version__isnull=True)
+    }
 
     answered = 0
     for name, org_name, region_name, submit, answers in PARTICIPANTS:

@@ -106,6 +106,7 @@ class WorksheetFormBuilder(FormBuilder):
         return PracticeChoiceField(
             queryset=PracticePage.objects.live()
             .public()
+            .filter(translated_version__isnull=True)  # each practice once, in its original
             .select_related("country")
             .order_by("title"),
             widget=django.forms.CheckboxSelectMultiple,

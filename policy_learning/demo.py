@@ -81,7 +81,9 @@ class Refs:
         self.regions = {r.name: r for r in Region.objects.all()}
         self.organisations = {o.name: o for o in Organisation.objects.all()}
         self.projects = {p.acronym: p for p in CooperationProject.objects.all()}
-        self.practices = {p.slug: p for p in PracticePage.objects.live()}
+        self.practices = {
+            p.slug: p for p in PracticePage.objects.live().filter(translated_version__isnull=True)
+        }
         self.events = {e.slug: e for e in LearningEventPage.objects.live()}
         self.instruments = {}
 

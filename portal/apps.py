@@ -12,7 +12,7 @@ class PortalConfig(AppConfig):
         post_migrate.connect(
             sync_site_address, sender=self, dispatch_uid="portal_sync_site_address"
         )
-        from . import cache
+        from . import cache, translation_status
         from .legal import connect_signals
         from .models import CooperationProject, Organisation
         from .roles import setup_roles_for_new
@@ -26,6 +26,7 @@ class PortalConfig(AppConfig):
             )
         connect_signals()
         cache.connect()
+        translation_status.connect()
 
 
 def sync_site_address(sender, using="default", verbosity=1, **kwargs):

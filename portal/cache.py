@@ -4,15 +4,16 @@ decides what the portal keeps in its own page cache (docs/performance.md, "Page 
 A response is *public* when an anonymous visitor GETs it without a session or a pending
 message, it is a 200, the view said nothing about caching itself, it sets no cookie and it
 carries no CSRF token. A public response gets ``Cache-Control: public, max-age=…`` and
-``Vary: Accept-Language, Cookie`` so a reverse proxy or CDN may keep it; every other response
-the view left silent gets ``Cache-Control: private, no-store``.
+``Vary: Cookie`` so a reverse proxy or CDN may keep it; every other response the view left
+silent gets ``Cache-Control: private, no-store``. The language of a public page is its
+address (``/de/...``, portal/languages.py), so it needs no ``Vary`` of its own.
 
 The portal keeps public GET responses in the ``pages`` cache, keyed by a site-wide
-*generation*, scheme, host, language and full path. Any change that can alter a public page
-(publish, unpublish, move, delete, a view restriction, reference data, snippets, images,
-documents, sites) replaces the generation, so every key changes at once and old entries are
-never read again (they expire on their own). A counter per page would have to know every
-listing, search result, facet count and related-practice box a change reaches; the
+*generation*, scheme, host, language (the address's) and full path. Any change that can
+alter a public page (publish, unpublish, move, delete, a view restriction, reference data,
+snippets, images, documents, sites) replaces the generation, so every key changes at once and
+old entries are never read again (they expire on their own). A counter per page would have to
+know every listing, search result, facet count and related-practice box a change reaches; the
 generation needs no such knowledge and cannot miss one.
 """
 
@@ -110,7 +111,8 @@ def _storable(request, response):
 
 
 def _key(request, generation):
-    language = translation.get_language_from_request(request)
+    # The address decides the language (i18n_patterns, English without a prefix).
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"portal:page:{generation}:{request.scheme}:{request.get_host()}:{language}:{path}"
 
@@ -142,7 +144,7 @@ class PageCacheMiddleware:
             patch_cache_control(response, private=True, no_store=True)
             return response
         patch_cache_control(response, public=True, max_age=max_age())
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        patch_vary_headers(response, ("Cookie",))
         if key is not None and _storable(request, response):
             headers = [(k, v) for k, v in response.items() if k.lower() != STATUS_HEADER.lower()]
             page_cache().set(key, (response.status_code, headers, response.content), timeout)

@@ -149,6 +149,9 @@ def load_reference_data():
 @transaction.atomic
 def ensure_home_page():
     """A HomePage at the root of the default site, replacing Wagtail's welcome page."""
+    from .languages import ensure_locales
+
+    ensure_locales()
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
@@ -233,3 +236,38 @@ def load_legal_pages(home):
             page.save_revision().publish()
         created += 1
     return f"Legal pages: {created} created, {len(data) - created} already there"
+
+
+def ensure_translation(page, language, **fields):
+    """The published version of ``page`` in ``language`` with these field values, made by
+    people (a TranslatedVersion of kind "human"): created with Wagtail's copy for translation
+    (parent pages not yet translated become aliases), published again only when a value
+    changed. Returns "created", "updated" or "unchanged"."""
+    from wagtail.models import Locale
+
+    from .models import TranslatedVersion, TranslationKind
+
+    locale = Locale.objects.filter(language_code=language).first()
+    if locale is None:
+        raise DemoDataError(f"{page.slug}: no locale for language {language!r}")
+    translation = page.get_translation_or_none(locale)
+    outcome = "updated"
+    if translation is None:
+        translation = page.copy_for_translation(locale, copy_parents=True)
+        outcome = "created"
+    translation = translation.specific
+    version, _created = TranslatedVersion.objects.get_or_create(page_id=translation.pk)
+    if version.kind != TranslationKind.HUMAN:
+        version.kind = TranslationKind.HUMAN
+        version.save()
+    current = all(getattr(translation, name) == value for name, value in fields.items())
+    published = translation.live and not translation.has_unpublished_changes
+    if outcome == "updated" and published and current:
+        return "unchanged"
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    try:
+        translation.save_revision().publish()
+    except ValidationError as exc:
+        raise DemoDataError(f"{page.slug} ({language}): {exc}") from exc
+    return outcome

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -9,10 +10,10 @@ from portal.views import (
     authenticate_document_with_password,
     authenticate_with_password,
     serve_document,
-    switch_language,
 )
 from practices.views import validation_criteria
 
+from .languages import serve_page
 from .ratelimit import limit_password_forms
 
 urlpatterns = [
@@ -33,13 +34,7 @@ urlpatterns = [
         name="wagtailcore_authenticate_with_password",
     ),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/language/<str:language>/", switch_language, name="switch_language"),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("portal.reference_urls")),
-    path("search/", include("search.urls")),
-    path("practices/", include("practices.urls")),
     path("api/v1/", include("practices.api_urls")),
-    path("validation-criteria/", validation_criteria, name="validation_criteria"),
 ]
 
 if settings.DEBUG:
@@ -49,7 +44,20 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Public pages in every language: English at today's addresses, the others under their prefix
+# (/de/practices/...); the language of a page is its address, never a cookie, so public pages
+# stay cacheable (docs/languages.md).
+urlpatterns += i18n_patterns(
+    path("", include("portal.reference_urls")),
+    path("search/", include("search.urls")),
+    path("practices/", include("practices.urls")),
+    path("validation-criteria/", validation_criteria, name="validation_criteria"),
+    # Wagtail's front-end utilities and page serving; serve_page falls back to the original
+    # version of a page that has none in the address's language (portal/languages.py).
+    *wagtail_urls.urlpatterns[:-1],
+    re_path(wagtail_urls.serve_pattern, serve_page, name="wagtail_serve"),
+    prefix_default_language=False,
+)
 
 # Wagtail's password forms other than the login (which django-axes guards): the page
 # view-restriction password, the account page's password change, the password reset.

@@ -1,13 +1,11 @@
 """Public pages for reference data: a cooperation project and a region, each with what other
 apps attach to it (practices, events) through hooks."""
 
-from django.conf import settings
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
 from wagtail import hooks
 from wagtail import views as wagtail_views
 from wagtail.documents.views import serve as document_views
@@ -68,30 +66,6 @@ def region_detail(request, slug):
             "feed_labels": {("country", region.country.code): region.country.name},
         },
     )
-
-
-def switch_language(request, language):
-    """The header's language links: remember ``language`` in the language cookie and go back
-    to ``?next=`` (a same-site address only). A plain GET link rather than a form, so that
-    pages carry no CSRF token and stay cacheable; Django's POST /i18n/setlang/ still works."""
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
-    if check_for_language(language) and language in dict(settings.LANGUAGES):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-    return response
 
 
 def _safe_return_url(request, fallback):

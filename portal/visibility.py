@@ -8,6 +8,13 @@ through ``public_pages`` so that a page made private disappears from all of them
 """
 
 
-def public_pages(queryset):
-    """The pages of a ``PageQuerySet`` (a ``.values()`` one too) that anyone may see."""
-    return queryset.live().public()
+def public_pages(queryset, originals_only=True):
+    """The pages of a ``PageQuerySet`` (a ``.values()`` one too) that anyone may see.
+
+    Listings, the search index, the API and downloads show each record once: its original
+    version, not its translations (portal/models/translations.py; the search documents
+    carry the translations' text, search.registry.with_translations)."""
+    queryset = queryset.live().public()
+    if originals_only:
+        queryset = queryset.filter(translated_version__isnull=True)
+    return queryset

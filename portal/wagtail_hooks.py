@@ -168,3 +168,44 @@ def organisation_search_type():
     from .search_documents import organisation_search_type
 
     return organisation_search_type()
+
+
+# -- translated versions (docs/languages.md) ---------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def translation_admin_urls():
+    from .translation_admin import admin_urls
+
+    return admin_urls()
+
+
+@hooks.register("register_reports_menu_item")
+def translations_to_review_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    return MenuItem(
+        _("Machine translations to review"),
+        reverse("portal_translations_to_review"),
+        icon_name="doc-full",
+        order=900,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def review_translation_button(page, user, view_name, next_url=None):
+    """On a machine-translated page not yet reviewed: the way to mark it as reviewed."""
+    from wagtail.admin.widgets import Button
+
+    from .models import TranslatedVersion
+    from .translation_admin import review_url
+
+    version = TranslatedVersion.objects.filter(page_id=page.pk).first()
+    if version is not None and version.needs_review:
+        yield Button(
+            _("Machine translation: mark as reviewed"),
+            review_url(page),
+            icon_name="doc-full",
+            priority=80,
+        )

@@ -624,14 +624,17 @@ def import_practices(sources, *, publish=False, user=None, index_page=None):
             seen_slugs[slug] = name
         parsed_all.append(parsed)
     if index_page is None:
-        index_page = PracticeIndexPage.objects.first()
+        index_page = PracticeIndexPage.objects.filter(translated_version__isnull=True).first()
         if index_page is None:
             problems.append(
                 Problem("<portal>", 0, "there is no practice index page to import into")
             )
 
     result = ImportResult()
-    existing = {p.slug: p for p in PracticePage.objects.filter(slug__in=seen_slugs).specific()}
+    # The original versions: a translation keeps its original's slug under its own locale's
+    # index (docs/languages.md) and is edited through the translation workflow instead.
+    originals = PracticePage.objects.filter(slug__in=seen_slugs, translated_version__isnull=True)
+    existing = {p.slug: p for p in originals.specific()}
     # Building a page may create theme tags: inside the transaction, so that a problem found
     # in any file leaves nothing behind.
     with transaction.atomic():

@@ -26,6 +26,7 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
+from portal.languages import original_version
 from portal.models import FundingProgramme, Theme
 from portal.pagination import seek_paginate
 from portal.ratelimit import rate_limit
@@ -82,7 +83,7 @@ class PracticeIndexPage(Page):
     def get_practices(self):
         return (
             public_pages(PracticePage.objects)
-            .descendant_of(self)
+            .descendant_of(original_version(self))
             # The id last: a total order, so that pages never share or skip a practice
             # (migration 0005's index serves it; portal.pagination.SeekPaginator).
             .order_by("-first_published_at", "title", "id")

@@ -267,3 +267,40 @@ def practice_feed_links(filters, labels):
     from .feeds import feed_links
 
     return feed_links(filters, labels)
+
+
+@hooks.register("load_demo_content", order=15)
+def load_demo_practice_translations(home):
+    """Titles and summaries of the demo practices in their country's language
+    (fixtures/practices/translations.yaml), each a human translation of the English record."""
+    from collections import Counter
+
+    import yaml
+    from django.conf import settings
+
+    from portal.demo import DemoDataError, ensure_translation
+
+    from .models import PracticePage
+
+    path = settings.BASE_DIR / "fixtures" / "practices" / "translations.yaml"
+    with path.open(encoding="utf-8") as source:
+        records = yaml.safe_load(source) or {}
+    outcomes = Counter()
+    for slug, languages in records.items():
+        original = (
+            PracticePage.objects.filter(slug=slug, locale__language_code=settings.LANGUAGE_CODE)
+            .filter(translated_version__isnull=True)
+            .first()
+        )
+        if original is None:
+            raise DemoDataError(f"{path.name}: no practice with the slug {slug!r}")
+        for language, fields in languages.items():
+            unknown = set(fields) - {"title", "summary"}
+            if unknown:
+                raise DemoDataError(
+                    f"{path.name}: {slug} ({language}): unknown fields {sorted(unknown)}"
+                )
+            outcomes[ensure_translation(original, language, **fields)] += 1
+    return "Practice translations: " + ", ".join(
+        f"{outcomes[name]} {name}" for name in ("created", "updated", "unchanged")
+    )

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from .engines import get_engine
 from .engines.embedded import EmbeddedEngine
-from .registry import search_type_for_model
+from .registry import search_type_for_model, with_translations
 
 logger = logging.getLogger("search")
 
@@ -50,9 +50,10 @@ def update_objects(model, pks):
         return
     pks = list(pks)
     found = {obj.pk: obj for obj in search_type.findable().filter(pk__in=pks)}
-    documents = [
-        search_type.to_document(obj) for obj in found.values() if search_type.indexable(obj)
-    ]
+    documents = with_translations(
+        search_type,
+        [search_type.to_document(obj) for obj in found.values() if search_type.indexable(obj)],
+    )
     kept = {d.object_id for d in documents}
     gone = [pk for pk in pks if pk not in kept]
     embedded, external = _engines()

@@ -10,6 +10,8 @@ See docs/search.md for the contract.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import translation
+from django.utils.html import escape
 from wagtail import hooks
 from wagtail.models import Page
 
@@ -129,8 +131,78 @@ def search_type_for_model(model):
     return None
 
 
+def with_translations(search_type, documents):
+    """Documents of original pages, each also carrying the title, summary and body of its
+    published translations (docs/languages.md): a record is found through any of its
+    versions and listed once. ``display["versions"]`` keeps each translation's title,
+    summary and address for the results page, ``display["language"]`` the original's."""
+    if not documents or not issubclass(search_type.model, Page):
+        return documents
+    from portal.languages import locale_code
+
+    by_pk = {document.object_id: document for document in documents}
+    originals = {}
+    for pk, key, locale_id in Page.objects.filter(pk__in=by_pk).values_list(
+        "pk", "translation_key", "locale_id"
+    ):
+        originals[key] = pk
+        by_pk[pk].display["language"] = locale_code(locale_id)
+    rows = list(
+        public_pages(
+            Page.objects.filter(translation_key__in=originals, alias_of__isnull=True),
+            originals_only=False,
+        )
+        .filter(translated_version__isnull=False)
+        .values_list("pk", "translation_key", "locale_id")
+    )
+    if not rows:
+        return documents
+    wanted = {pk: (originals[key], locale_code(locale_id)) for pk, key, locale_id in rows}
+    if search_type.to_documents is not None:
+        translated = search_type.to_documents(
+            list(search_type.bulk_queryset().filter(pk__in=wanted).order_by("pk"))
+        )
+    else:
+        queryset = search_type.queryset().filter(pk__in=wanted).order_by("pk")
+        translated = [search_type.to_document(obj) for obj in queryset]
+    for version in translated:
+        original_pk, language = wanted[version.object_id]
+        document = by_pk[original_pk]
+        document.names.append(version.title)
+        extra = [text for text in (version.summary, version.body) if text]
+        extra = [text for text in extra if text not in (document.summary, document.body)]
+        if extra:
+            document.body = "\n\n".join([document.body, *extra])
+        document.display.setdefault("versions", {})[language] = {
+            "title": version.title,
+            "summary": version.summary,
+            "url": version.url,
+        }
+    return documents
+
+
+def show_versions(hits):
+    """Each hit in the visitor's language where its record has a version in it; otherwise
+    the original, marked with its language."""
+    current = translation.get_language()
+    for hit in hits:
+        display = hit.display or {}
+        version = display.get("versions", {}).get(current)
+        if version is not None:
+            hit.title, hit.url = version["title"], version["url"]
+            hit.title_html = escape(version["title"])
+            if version["summary"]:
+                hit.snippet_html = escape(version["summary"])
+        elif display.get("language") and display["language"] != current:
+            info = translation.get_language_info(display["language"])
+            hit.original_language = {"code": info["code"], "name": info["name_local"]}
+    return hits
+
+
 def prepare_hits(hits):
-    """Give each hit its type's card template and live figures (``annotate``)."""
+    """Give each hit its version in the visitor's language, its type's card template and
+    live figures (``annotate``)."""
+    show_versions(hits)
     types = search_types()
     by_type = {}
     for hit in hits:
@@ -164,7 +236,7 @@ def _documents(search_type, batch_size):
             if search_type.indexable(obj)
         ]
         if bulk:
-            yield from search_type.to_documents(chunk)
+            documents = search_type.to_documents(chunk)
         else:
-            for obj in chunk:
-                yield search_type.to_document(obj)
+            documents = [search_type.to_document(obj) for obj in chunk]
+        yield from with_translations(search_type, documents)

@@ -16,12 +16,20 @@ def _page_and_descendants(instance):
     return by_model
 
 
+def _with_versions(instance):
+    """The page and its other language versions: a translation's text lives in its
+    original's document (search.registry.with_translations)."""
+    return list(
+        Page.objects.filter(translation_key=instance.translation_key).values_list("pk", flat=True)
+    )
+
+
 def on_published(sender, instance, **kwargs):
-    indexing.update_objects(type(instance), [instance.pk])
+    indexing.update_objects(type(instance), _with_versions(instance))
 
 
 def on_unpublished(sender, instance, **kwargs):
-    indexing.update_objects(type(instance), [instance.pk])
+    indexing.update_objects(type(instance), _with_versions(instance))
 
 
 def _reindex_subtree(page):
@@ -79,6 +87,11 @@ def on_deleted(sender, instance, **kwargs):
     if search_type is not None:
         indexing.remove_objects(sender, [instance.pk])
         _update_dependents(getattr(instance, "_search_dependents", []))
+        if isinstance(instance, Page):
+            # A deleted translation's text leaves its original's document.
+            others = _with_versions(instance)
+            if others:
+                indexing.update_objects(sender, others)
 
 
 def on_m2m_changed(sender, instance, action, model, pk_set, **kwargs):

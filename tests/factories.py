@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Collection, Page, Site
 
 from portal.models import (
     CooperationProject,
@@ -81,9 +81,9 @@ def ensure_wagtail_tree():
     """Transactional tests (the browser ones) flush every table afterwards, including what
     Wagtail's data migrations created; put back the default locale, root page and root
     collection so the next one starts from a working tree. Returns the root page."""
-    from django.conf import settings
+    from portal.languages import ensure_locales
 
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    ensure_locales()
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     return Page.get_first_root_node() or Page.add_root(

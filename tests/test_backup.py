@@ -61,7 +61,7 @@ if action == "seed":
     document = Document.objects.create(
         title="Evaluation report", file=ContentFile(text.encode(), name="evaluation.txt")
     )
-    page = PracticePage.objects.get(slug=slug)
+    page = PracticePage.objects.get(slug=slug, locale__language_code="en")
     page.documents = [PracticeDocument(document=document)]
     page.save_revision().publish()
 else:
@@ -70,7 +70,7 @@ else:
         for table in connection.introspection.table_names(cursor):
             cursor.execute("SELECT COUNT(*) FROM " + connection.ops.quote_name(table))
             counts[table] = cursor.fetchone()[0]
-    page = PracticePage.objects.live().get(slug=slug)
+    page = PracticePage.objects.live().get(slug=slug, locale__language_code="en")
     response = Client().get(page.url)
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
     document = Document.objects.get(title="Evaluation report")

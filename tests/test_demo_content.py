@@ -46,14 +46,14 @@ def demo(db):
 
 
 def test_all_thirteen_seed_practices_are_published(demo):
-    live = PracticePage.objects.live()
+    live = PracticePage.objects.live().filter(translated_version__isnull=True)
     assert sorted(live.values_list("slug", flat=True)) == sorted(SEED_FACTS)
 
 
 @pytest.mark.parametrize("slug", sorted(SEED_FACTS))
 def test_seed_practice_key_facts(demo, client, slug):
     country, group, budget, outcome = SEED_FACTS[slug]
-    page = PracticePage.objects.get(slug=slug)
+    page = PracticePage.objects.filter(translated_version__isnull=True).get(slug=slug)
     assert page.country.code == country
     assert group in page.target_groups.values_list("slug", flat=True)
     assert all(getattr(page, name).strip() for name in ("context", "practice", "transferability"))
@@ -99,6 +99,37 @@ def test_loading_twice_changes_nothing(demo):
         out.getvalue(),
         [(r.content_type.model, r.object_str) for r in new],
     )
+
+
+# The language of each seed practice's own country (Belgium: Dutch and French; Austria:
+# German), docs/languages.md.
+COUNTRY_LANGUAGES = {"BE": {"nl", "fr"}, "AT": {"de"}, "BG": {"bg"}, "DK": {"da"}}
+COUNTRY_LANGUAGES |= {"ES": {"es"}, "FI": {"fi"}, "FR": {"fr"}, "IT": {"it"}, "NL": {"nl"}}
+COUNTRY_LANGUAGES |= {"RO": {"ro"}}
+
+
+def test_every_seed_practice_speaks_its_country_language(demo, client):
+    from portal.models import TranslationKind
+
+    originals = PracticePage.objects.filter(translated_version__isnull=True).select_related(
+        "country"
+    )
+    assert originals.count() == 13
+    for original in originals:
+        translations = {
+            page.locale.language_code: page
+            for page in PracticePage.objects.filter(translation_key=original.translation_key)
+            .exclude(pk=original.pk)
+            .select_related("locale", "translated_version")
+        }
+        assert set(translations) == COUNTRY_LANGUAGES[original.country.code], original.slug
+        for language, page in translations.items():
+            assert page.live and page.translated_version.kind == TranslationKind.HUMAN
+            assert page.title != original.title or original.slug == "red-incluye"
+            assert page.summary != original.summary
+            html = client.get(page.url).content.decode()
+            assert page.url.startswith(f"/{language}/") and f'<html lang="{language}">' in html
+            assert 'data-version="human"' in html and f'href="{original.url}"' in html
 
 
 def test_practice_index_lists_the_thirteen(demo, client):

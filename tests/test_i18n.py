@@ -67,7 +67,9 @@ def test_compiled_catalogue_matches_the_po_file(po_path):
 
 
 @pytest.mark.django_db
-def test_pages_follow_the_browser_language_and_the_switcher(client):
+def test_pages_follow_the_language_of_their_address(client):
+    """The address decides (docs/languages.md): /it/... in Italian, /es/... in Spanish, the
+    unprefixed addresses in English whatever the browser asks for."""
     from tests.factories import make_site
 
     make_site()
@@ -77,13 +79,14 @@ def test_pages_follow_the_browser_language_and_the_switcher(client):
         spanish_heading = translation.gettext("Search good practices")
     assert italian_heading != "Search good practices" != spanish_heading
 
-    html = client.get("/search/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    html = client.get("/it/search/").content.decode()
     assert '<html lang="it">' in html and italian_heading in html
-
-    response = client.post("/i18n/setlang/", {"language": "es", "next": "/search/"})
-    assert response.status_code == 302 and response["Location"] == "/search/"
-    html = client.get("/search/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    html = client.get("/es/search/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
     assert '<html lang="es">' in html and spanish_heading in html
+    html = client.get("/search/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert '<html lang="en">' in html
+    # The language links go to the same view in each language.
+    assert 'href="/es/search/" lang="es"' in html
 
 
 @pytest.mark.django_db
@@ -132,7 +135,7 @@ def test_search_words_code_labels_in_the_visitors_language(client, practice_inde
         ]
     assert all(a != b for a, b in zip(expected, english, strict=True))
 
-    response = client.get("/search/", {"q": "village caretakers"}, HTTP_ACCEPT_LANGUAGE="it")
+    response = client.get("/it/search/", {"q": "village caretakers"})
     html = response.content.decode()
     for text in expected:
         assert text in html

@@ -119,12 +119,15 @@ def test_the_page_preview_may_be_framed_by_the_admin_only(admin_client, urls):
 RESOURCE = re.compile(
     r"<(script|link|img|iframe|source|video|audio)\b[^>]*?\b(src|href|srcset)=\"([^\"]+)\"", re.I
 )
+# Links a browser does not load: the other language versions of a page (absolute addresses
+# on the portal's public host, docs/languages.md).
+ALTERNATE = re.compile(r'<link rel="alternate" hreflang="[\w-]+" href="[^"]*">')
 
 
 def foreign_resources(html, host="testserver"):
     """src/href of scripts, styles, images, frames that point to another host."""
     found = []
-    for tag, _attr, url in RESOURCE.findall(html):
+    for tag, _attr, url in RESOURCE.findall(ALTERNATE.sub("", html)):
         parts = urlsplit(url.split()[0])
         if parts.netloc and parts.netloc != host:
             found.append((tag, url))

@@ -15,6 +15,7 @@ from .reference import (
     Theme,
 )
 from .roles import Role, RoleGroup
+from .translations import TranslatedVersion, TranslationKind
 
 __all__ = [
     "AccessibilityStatementPage",
@@ -32,4 +33,6 @@ __all__ = [
     "StandardPage",
     "TargetGroup",
     "Theme",
+    "TranslatedVersion",
+    "TranslationKind",
 ]

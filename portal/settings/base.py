@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "policy_learning",
     "search",
     "thesaurus",
+    # Content translation (docs/languages.md); before wagtail.admin for its templates.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -174,7 +177,43 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = _("Good-practice portal")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAIL_I18N_ENABLED = False
+# -- Content in several languages (docs/languages.md) -----------------------------------------
+# A Wagtail Locale per interface language (portal migration 0004); public pages live under a
+# language prefix (/de/practices/...), English keeps the unprefixed addresses (portal/urls.py).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Machine translation in wagtail-localize's editor: off unless an engine is configured.
+# (docs/languages.md, "Machine translation"):
+#   PORTAL_MACHINE_TRANSLATOR=deepl           + DEEPL_AUTH_KEY
+#   PORTAL_MACHINE_TRANSLATOR=google          + GOOGLE_TRANSLATE_PROJECT_ID and
+#                                               GOOGLE_APPLICATION_CREDENTIALS
+#   PORTAL_MACHINE_TRANSLATOR=libretranslate  + LIBRETRANSLATE_URL, LIBRETRANSLATE_API_KEY
+_machine_translator = os.environ.get("PORTAL_MACHINE_TRANSLATOR", "").strip().lower()
+_MACHINE_TRANSLATORS = {
+    "deepl": (
+        "wagtail_localize.machine_translators.deepl.DeepLTranslator",
+        {"AUTH_KEY": os.environ.get("DEEPL_AUTH_KEY", "")},
+    ),
+    "google": (
+        "wagtail_localize.machine_translators.google.GoogleCloudTranslator",
+        {"PROJECT_ID": os.environ.get("GOOGLE_TRANSLATE_PROJECT_ID", "")},
+    ),
+    "libretranslate": (
+        "wagtail_localize.machine_translators.libretranslate.LibreTranslator",
+        {
+            "LIBRETRANSLATE_URL": os.environ.get("LIBRETRANSLATE_URL", ""),
+            "API_KEY": os.environ.get("LIBRETRANSLATE_API_KEY", ""),
+        },
+    ),
+}
+if _machine_translator and _machine_translator not in _MACHINE_TRANSLATORS:
+    raise ImproperlyConfigured(
+        "PORTAL_MACHINE_TRANSLATOR must be one of "
+        f"{', '.join(sorted(_MACHINE_TRANSLATORS))} (or empty), not {_machine_translator!r}."
+    )
+if _machine_translator:
+    _class, _options = _MACHINE_TRANSLATORS[_machine_translator]
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {"CLASS": _class, "OPTIONS": _options}
 # Approving the last task of a workflow publishes without asking the approver for publish
 # permission (validators approve practices but cannot publish anything themselves).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "practices.workflow_actions.publish_approved"

@@ -25,3 +25,9 @@ CACHES["pages"] = {  # noqa: F405
 # Tests look at each view's own work (context, query counts): the page cache is off except in
 # tests/test_page_cache.py, which turns it on.
 PORTAL_PAGE_CACHE_TIMEOUT = 0
+# Machine translation in tests: wagtail-localize's DummyTranslator (reverses the words), never
+# a network call.
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+    "CLASS": "wagtail_localize.machine_translators.dummy.DummyTranslator",
+    "OPTIONS": {},
+}

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.http import urlencode
 
+from portal.languages import PageLanguages
 from portal.legal import legal_links as cached_legal_links
 from portal.markdown import render_markdown
 
@@ -80,3 +81,17 @@ def feed_link_tags(filters=None, labels=None, facets=None):
         '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">',
         feed_links(filters or {}, labels),
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_languages(context):
+    """The response's language links and, on a Wagtail page, which version it shows
+    (portal/languages.py); read once per request."""
+    request = context.get("request")
+    if request is None:
+        return None
+    languages = getattr(request, "_portal_page_languages", None)
+    if languages is None:
+        languages = PageLanguages(request, context.get("page"))
+        request._portal_page_languages = languages
+    return languages

@@ -1,0 +1,184 @@
+"""Pages in several languages: which version of a page an address serves, and the links to
+its other versions (docs/languages.md).
+
+The language of a public page is its address: English at today's addresses, every other
+interface language under its prefix (``/de/practices/...``, Django's ``i18n_patterns``).
+Nothing depends on a cookie, so public pages stay cacheable. A page with no version in the
+address's language is served in its original version, with a notice (never a 404).
+"""
+
+import contextlib
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import translate_url
+from django.utils import translation
+from wagtail.models import Locale, Page, Site
+
+from .public_address import absolute_url
+
+_locale_codes = {}
+
+
+def locale_code(locale_id):
+    """The language code of a Wagtail locale, without a query once known (locales are few
+    and never change their code)."""
+    if locale_id not in _locale_codes:
+        _locale_codes.update(Locale.objects.values_list("pk", "language_code"))
+    return _locale_codes.get(locale_id, settings.LANGUAGE_CODE)
+
+
+def ensure_locales():
+    """A Wagtail locale per content language (migration 0004 of portal makes them; this puts
+    them back after a flush, for the demo loader and the tests)."""
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+
+
+def serve_page(request, path):
+    """Wagtail's page serving, falling back to the site's original tree when the address's
+    language has no version of the page: /de/practices/x/ shows the English practice (with
+    the interface in German and a notice) until someone translates it."""
+    from wagtail.views import serve  # imported late: it needs the app registry
+
+    if Page.route_for_request(request, path) is None:
+        site = Site.find_for_request(request)
+        if site is not None and site.root_page.locale_id != _active_locale_id():
+            components = [component for component in path.split("/") if component]
+            with contextlib.suppress(Http404):
+                request._wagtail_route_for_request = site.root_page.specific.route(
+                    request, components
+                )
+    return serve(request, path)
+
+
+def _active_locale_id():
+    code = translation.get_language()
+    for _attempt in range(2):
+        for pk, language in _locale_codes.items():
+            if language == code:
+                return pk
+        _locale_codes.update(Locale.objects.values_list("pk", "language_code"))
+    return None
+
+
+def original_version(page):
+    """The original version of ``page`` (itself when it is one): the tree a listing shows,
+    since a translated or aliased index page holds only the pages translated so far."""
+    if page.alias_of_id is not None:
+        return page.alias_of
+    if locale_code(page.locale_id) == settings.LANGUAGE_CODE:
+        return page  # written in the default language unless someone says otherwise
+    original = (
+        Page.objects.filter(translation_key=page.translation_key, translated_version__isnull=True)
+        .exclude(pk=page.pk)
+        .first()
+    )
+    return original or page
+
+
+def in_language(path, code):
+    """``path`` (with its query string) on this site, in language ``code``: the same view
+    under the other language's prefix."""
+    current = translation.get_language_from_path(path.split("?", 1)[0]) or settings.LANGUAGE_CODE
+    with translation.override(current):
+        return translate_url(path, code)
+
+
+def _page_path(page, request):
+    """A page's address as a path (Wagtail gives a full URL when several sites exist)."""
+    url = page.get_url(request)
+    if url and not url.startswith("/"):
+        parts = urlsplit(url)
+        url = parts.path + (f"?{parts.query}" if parts.query else "")
+    return url
+
+
+def _unprefixed(path):
+    """``path`` without its language prefix."""
+    code = translation.get_language_from_path(path.split("?", 1)[0])
+    if code and path.startswith(f"/{code}/"):
+        return path[len(code) + 1 :]
+    return path
+
+
+def language_names():
+    return [
+        (code, translation.get_language_info(code)["name_local"]) for code, _ in settings.LANGUAGES
+    ]
+
+
+class PageLanguages:
+    """What a public response shows about languages: links to every language (the header's
+    switcher and the ``hreflang`` alternates) and, for a page, which version it is."""
+
+    def __init__(self, request, page=None):
+        self.current = translation.get_language()
+        page = page if isinstance(page, Page) and page.pk else None
+        self.page = page
+        self.versions = {}  # language code -> live public page
+        self.original = None
+        self.translated = None  # the page's TranslatedVersion, if it is a translation
+        if page is not None:
+            self._read_versions(page)
+        self.links = self._links(request)
+
+    def _read_versions(self, page):
+        pages = (
+            Page.objects.filter(translation_key=page.translation_key)
+            .live()
+            .public()
+            .select_related("translated_version")
+        )
+        for version in pages:
+            translated = getattr(version, "translated_version", None)
+            if translated is None:
+                self.original = version
+            if version.pk == page.pk:
+                self.translated = translated
+            if version.alias_of_id is None or version.pk == page.pk:
+                self.versions[locale_code(version.locale_id)] = version
+        self.page_language = locale_code(page.locale_id)
+
+    def _links(self, request):
+        path = request.get_full_path()
+        base = self.original or self.page
+        base_url = _page_path(base, request) if base is not None else None
+        # What the address adds to the page's own (a sub-page such as markdown/, a query
+        # string), kept in every language.
+        suffix = ""
+        if self.page is not None:
+            own, full = _unprefixed(_page_path(self.page, request) or ""), _unprefixed(path)
+            if own and full.startswith(own):
+                suffix = full[len(own) :]
+        links = []
+        for code, name in language_names():
+            version = self.versions.get(code)
+            if version is not None and version.alias_of_id is None:
+                url = _page_path(version, request) + suffix
+            elif base_url:
+                url = in_language(base_url, code) + suffix
+            else:
+                url = in_language(path, code)
+            links.append({"code": code, "name": name, "url": url, "absolute": absolute_url(url)})
+        default = base_url + suffix if base_url else in_language(path, settings.LANGUAGE_CODE)
+        self.x_default = absolute_url(default)
+        return links
+
+    @property
+    def is_fallback(self):
+        """The page shown is not in the address's language (nobody translated it yet)."""
+        if self.page is None:
+            return False
+        return self.page_language != self.current or self.page.alias_of_id is not None
+
+    @property
+    def original_language(self):
+        if self.original is None:
+            return None
+        return translation.get_language_info(locale_code(self.original.locale_id))
+
+    @property
+    def has_translations(self):
+        return len(self.versions) > 1
