@@ -157,6 +157,7 @@ def hide_other_regions_draft_plans(parent_page, pages, request):
     hidden = hidden_draft_plans(request.user)
     if hidden is None:
         return pages
+    return pages.exclude(pk__in=hidden.values("pk"))
 
 
 @hooks.register("portal_sitemap_exclude")
