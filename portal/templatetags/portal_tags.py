@@ -1,6 +1,7 @@
 from django import template
 from django.utils.http import urlencode
 
+from portal.legal import contact_url as cached_contact_url
 from portal.legal import legal_links as cached_legal_links
 from portal.markdown import render_markdown
 
@@ -29,3 +30,9 @@ def legal_links():
     """[(label, url)] of the privacy notice, accessibility statement and legal notice for the
     footer, from the cache (no query once warm)."""
     return cached_legal_links()
+
+
+@register.simple_tag
+def legal_contact_url():
+    """The footer's "Contact" link: the legal notice, which names the publisher (cached)."""
+    return cached_contact_url()
