@@ -57,9 +57,8 @@ def page_types():
         country = practices[0].country.code
         found.append(("search", f"/search/?q=care&type=practice&country={country}", False))
         found.append(("practice", practices[0].url, False))
-        found.append(
-            ("compare", reverse("practices:compare") + "?" + "&".join(f"p={p.pk}" for p in practices), False)
-        )
+        chosen = "&".join(f"p={p.pk}" for p in practices)
+        found.append(("compare", reverse("practices:compare") + "?" + chosen, False))
     for name, page in [
         ("events", first(LearningEventIndexPage.objects)),
         ("event", first(LearningEventPage.objects)),
@@ -80,8 +79,9 @@ def page_types():
     if project:
         found.append(("project", project.get_absolute_url(), False))
     names = {name for name, _path, _login in found}
-    expected = ["search", "practice", "compare", "events", "event", "worksheet", "region", "project"]
-    missing = [name for name in [*expected, "action-plan", "privacy"] if name not in names]
+    expected = ["search", "practice", "compare", "events", "event", "worksheet", "region"]
+    expected += ["project", "action-plan", "privacy"]
+    missing = [name for name in expected if name not in names]
     if missing:
         print(f"No page of these types in the database: {', '.join(missing)}", file=sys.stderr)
     return found
@@ -138,9 +138,8 @@ def production_server(db=None, workers=2):
             PORTAL_RATE_LIMITS="api=none,downloads=none",
         )
         python = str(ROOT / ".venv" / "bin" / "python")
-        subprocess.run(
-            [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-        )
+        collect = [python, "manage.py", "collectstatic", "--noinput", "-v0"]
+        subprocess.run(collect, cwd=ROOT, env=env, check=True)
         gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
         log = open(Path(tmp) / "gunicorn.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
