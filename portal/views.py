@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
+from django.views.decorators.cache import never_cache
 from wagtail import hooks
 from wagtail import views as wagtail_views
 from wagtail.documents.views import serve as document_views
 from wagtail.models import Page
 
+from .design import swatches
 from .models import CooperationProject, Region
 from .pagination import paginate
 from .parsing import parse_id
@@ -25,6 +27,14 @@ def _sections(hook_name, obj, request):
         if section:
             sections.append(section)
     return sections
+
+
+@never_cache
+def patterns(request):
+    """The design system's pattern page (docs/design.md): in development, or for staff."""
+    if not (settings.DEBUG or request.user.is_staff):
+        raise Http404
+    return TemplateResponse(request, "portal/patterns.html", {"swatches": swatches()})
 
 
 def project_list(request):
