@@ -136,6 +136,8 @@ def production_server(db=None, workers=2):
             HOST="127.0.0.1",
             PORT=str(port),
             PORTAL_RATE_LIMITS="api=none,downloads=none",
+            # No nginx here: Django serves the uploaded images (portal/settings/base.py).
+            PORTAL_SERVE_MEDIA="1",
         )
         python = str(ROOT / ".venv" / "bin" / "python")
         collect = [python, "manage.py", "collectstatic", "--noinput", "-v0"]

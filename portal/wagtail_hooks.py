@@ -168,3 +168,10 @@ def organisation_search_type():
     from .search_documents import organisation_search_type
 
     return organisation_search_type()
+
+
+@hooks.register("load_demo_content", order=90)  # after the practices, events and projects
+def load_demo_illustrations(home):
+    from .demo_images import load_illustrations
+
+    return f"Lead illustrations: {load_illustrations()} given."

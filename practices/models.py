@@ -26,7 +26,7 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
-from portal.models import FundingProgramme, Theme
+from portal.models import FundingProgramme, LeadImageMixin, Theme
 from portal.pagination import paginate
 from portal.ratelimit import rate_limit
 from portal.visibility import public_pages
@@ -112,7 +112,7 @@ class PracticeTheme(ItemBase):
     )
 
 
-class PracticePage(RoutablePageMixin, Page):
+class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
     summary = models.TextField(
         _("summary"),
         max_length=SUMMARY_MAX_LENGTH,
@@ -197,6 +197,7 @@ class PracticePage(RoutablePageMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
+        *LeadImageMixin.lead_image_panels,
         MultiFieldPanel(
             [
                 FieldPanel("country"),
