@@ -108,7 +108,13 @@ bench-relevance: install ## Relevance benchmark on the demo content: hit@3, MRR,
 bench-load: install ## Load test: gunicorn + wrk at 10,000 practices (docs/performance.md)
 	$(PY) bench/load.py $(BENCH_ARGS)
 
-clean: ## Remove the virtualenv, database and caches
-	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .test-media static_collected
+screenshots: demo ## PNGs of every public page type at desktop and phone width into screenshots/ (not committed)
+	$(PY) bench/screenshots.py $(BENCH_ARGS)
 
-.PHONY: help install migrate demo run serve lint format check demo-check pytest test test-postgres drop-test-databases bench-search bench-events bench-reviews bench-relevance bench-load clean
+bench-lighthouse: demo ## Lighthouse (mobile) on the key pages under gunicorn + whitenoise (docs/design.md)
+	$(PY) bench/lighthouse.py $(BENCH_ARGS)
+
+clean: ## Remove the virtualenv, database and caches
+	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .test-media static_collected screenshots
+
+.PHONY: help install migrate demo run serve lint format check demo-check pytest test test-postgres drop-test-databases bench-search bench-events bench-reviews bench-relevance bench-load screenshots bench-lighthouse clean
