@@ -100,13 +100,15 @@ def main():
             scores = {c: statistics.median(r[0][c] for r in runs) for c in CATEGORIES}
             misses[name] = sorted({a for r in runs for a in r[1]})
             rows.append((name, scores))
-    print(header)
-    for name, scores in rows:
-        print(f"{name:10} " + " ".join(f"{scores[c]:>15}" for c in CATEGORIES))
-    print(f"{'target':10} " + " ".join(f"{TARGETS[c]:>15}" for c in CATEGORIES))
-    for name, failed in misses.items():
-        if failed:
-            print(f"  {name}: audits not passed: {', '.join(failed)}")
+        # Printed before the server stops, so a slow shutdown cannot lose the figures.
+        print(header)
+        for name, scores in rows:
+            print(f"{name:10} " + " ".join(f"{scores[c]:>15}" for c in CATEGORIES))
+        print(f"{'target':10} " + " ".join(f"{TARGETS[c]:>15}" for c in CATEGORIES))
+        for name, failed in misses.items():
+            if failed:
+                print(f"  {name}: audits not passed: {', '.join(failed)}")
+        sys.stdout.flush()
     below = [(n, c) for n, s in rows for c in CATEGORIES if s[c] < TARGETS[c]]
     return 1 if below else 0
 

@@ -156,7 +156,11 @@ def production_server(db=None, workers=2):
             yield base
         finally:
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
             log.close()
 
 
