@@ -60,7 +60,9 @@ def run_once(cli, url, chromium, workdir):
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
     ]
     env = dict(os.environ, CHROME_PATH=chromium)
-    subprocess.run(command, check=True, env=env)
+    # Lighthouse sometimes loses the trace on a loaded machine (NO_NAVSTART): try once more.
+    if subprocess.run(command, check=False, env=env).returncode != 0:
+        subprocess.run(command, check=True, env=env)
     data = json.loads(report.read_text())
     scores = {c: round(data["categories"][c]["score"] * 100) for c in CATEGORIES}
     failed = []
