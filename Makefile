@@ -115,7 +115,13 @@ map-data: install ## Rebuild portal/map_data/europe.json from the npm boundary p
 	tar xzf /tmp/portal-map-data/world-atlas-2.0.2.tgz -C /tmp/portal-map-data/world-atlas
 	$(PY) portal/map_data/build.py /tmp/portal-map-data
 
-clean: ## Remove the virtualenv, database and caches
-	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .test-media static_collected
+screenshots: demo ## PNGs of every public page type at desktop and phone width into screenshots/ (not committed)
+	$(PY) bench/screenshots.py $(BENCH_ARGS)
 
-.PHONY: help install migrate demo run serve lint format check demo-check pytest test test-postgres drop-test-databases bench-search bench-events bench-reviews bench-relevance bench-load map-data clean
+bench-lighthouse: demo ## Lighthouse (mobile) on the key pages under gunicorn + whitenoise (docs/design.md)
+	$(PY) bench/lighthouse.py $(BENCH_ARGS)
+
+clean: ## Remove the virtualenv, database and caches
+	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .test-media static_collected screenshots
+
+.PHONY: help install migrate demo run serve lint format check demo-check pytest test test-postgres drop-test-databases bench-search bench-events bench-reviews bench-relevance bench-load map-data screenshots bench-lighthouse clean

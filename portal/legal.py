@@ -47,15 +47,30 @@ def _find_legal_pages():
     return found
 
 
-def legal_links():
-    """[(label, url)] of the legal pages that exist, live and public; labels stay lazy so
-    each visitor reads them in their language."""
+def _cached_urls():
+    """[url or None] of the legal pages, in FOOTER_PAGES order, from the cache."""
     urls = cache.get(CACHE_KEY)
     if urls is None:
         found = _find_legal_pages()
         urls = [found.get(model) for model, _label in FOOTER_PAGES]
         cache.set(CACHE_KEY, urls, None)
+    return urls
+
+
+def legal_links():
+    """[(label, url)] of the legal pages that exist, live and public; labels stay lazy so
+    each visitor reads them in their language."""
+    urls = _cached_urls()
     return [(label, url) for (_model, label), url in zip(FOOTER_PAGES, urls, strict=True) if url]
+
+
+def contact_url():
+    """The legal notice's address, or None: it names the publisher and how to reach them, so
+    the footer's "Contact" link goes there."""
+    for (model, _label), url in zip(FOOTER_PAGES, _cached_urls(), strict=True):
+        if model is LegalNoticePage:
+            return url
+    return None
 
 
 def forget_legal_links(**kwargs):

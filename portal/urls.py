@@ -38,11 +38,17 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG or settings.PORTAL_SERVE_MEDIA:
+    from django.views.static import serve as serve_media
+
+    # Not django.conf.urls.static.static(), which adds nothing unless DEBUG.
+    media = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(rf"^{media}(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 # Public pages in every language: English at today's addresses, the others under their prefix
 # (/de/practices/...); the language of a page is its address, never a cookie, so public pages

@@ -1,16 +1,19 @@
 """Public pages for reference data: a cooperation project and a region, each with what other
 apps attach to it (practices, events) through hooks."""
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from wagtail import hooks
 from wagtail import views as wagtail_views
 from wagtail.documents.views import serve as document_views
 from wagtail.models import Page
 
+from .design import swatches
 from .models import CooperationProject, Region
 from .pagination import paginate
 from .parsing import parse_id
@@ -23,6 +26,14 @@ def _sections(hook_name, obj, request):
         if section:
             sections.append(section)
     return sections
+
+
+@never_cache
+def patterns(request):
+    """The design system's pattern page (docs/design.md): in development, or for staff."""
+    if not (settings.DEBUG or request.user.is_staff):
+        raise Http404
+    return TemplateResponse(request, "portal/patterns.html", {"swatches": swatches()})
 
 
 def project_list(request):

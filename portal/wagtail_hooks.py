@@ -209,3 +209,10 @@ def review_translation_button(page, user, view_name, next_url=None):
             icon_name="doc-full",
             priority=80,
         )
+
+
+@hooks.register("load_demo_content", order=90)  # after the practices, events and projects
+def load_demo_illustrations(home):
+    from .demo_images import load_illustrations
+
+    return f"Lead illustrations: {load_illustrations()} given."

@@ -27,7 +27,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from portal.languages import original_version
-from portal.models import FundingProgramme, Theme
+from portal.models import FundingProgramme, LeadImageMixin, Theme
 from portal.pagination import seek_paginate
 from portal.ratelimit import rate_limit
 from portal.visibility import public_pages
@@ -119,7 +119,7 @@ class PracticeTheme(ItemBase):
     )
 
 
-class PracticePage(RoutablePageMixin, Page):
+class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
     summary = models.TextField(
         _("summary"),
         max_length=SUMMARY_MAX_LENGTH,
@@ -204,6 +204,7 @@ class PracticePage(RoutablePageMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
+        *LeadImageMixin.lead_image_panels,
         MultiFieldPanel(
             [
                 FieldPanel("country"),

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.db.models import Count, F, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -5,9 +7,10 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from portal.models import TargetGroup
 from portal.visibility import public_pages
 
-from .models import PracticePage
+from .models import PracticePage, PracticeTheme
 from .related import RELATED_SHOWN, Context, ranked
 
 HOME_NEWEST = 6
@@ -62,6 +65,58 @@ def newest_practices(request, context):
             },
         ]
     )
+
+
+def _search_url(**params):
+    return reverse("search:search") + "?" + urlencode({"type": "practice", **params})
+
+
+@hooks.register("portal_home_context")
+def browse_practices(request, context):
+    """Counts of published practices by country, theme and target group, each a link to the
+    search with that filter: three grouped queries."""
+    published = _published().order_by()
+    countries = (
+        published.values("country__code", "country__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "country__name")
+    )
+    themes = (
+        PracticeTheme.objects.filter(content_object__in=published.values("pk"))
+        .values("tag__slug", "tag__name")
+        .annotate(n=Count("content_object", distinct=True))
+        .order_by("tag__name")
+    )
+    groups = (
+        TargetGroup.objects.filter(practices__in=published.values("pk"))
+        .values("slug", "name")
+        .annotate(n=Count("practices", distinct=True))
+        .order_by("name")
+    )
+    browse = [
+        (
+            "countries",
+            _("Practices by country"),
+            [
+                (c["country__name"], _search_url(country=c["country__code"]), c["n"])
+                for c in countries
+            ],
+        ),
+        (
+            "themes",
+            _("Browse by theme"),
+            [(t["tag__name"], _search_url(theme=t["tag__slug"]), t["n"]) for t in themes],
+        ),
+        (
+            "groups",
+            _("Browse by target group"),
+            [(g["name"], _search_url(target_group=g["slug"]), g["n"]) for g in groups],
+        ),
+    ]
+    for kind, title, rows in browse:
+        if rows:
+            items = [{"label": label, "url": url, "count": n} for label, url, n in rows]
+            context["home_browse"].append({"kind": kind, "title": title, "items": items})
 
 
 def _practice_section(title, queryset):

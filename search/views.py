@@ -79,11 +79,14 @@ def _facet_items_html(values, remove_label):
     for value in values:
         count = number_format(value["count"]) if grouping else value["count"]
         selected = value["selected"]
+        # Drawn and announced as a checkbox (portal.css, portal.js ticks it with Space).
         parts.append(
             f'<li class="facet-value{" selected" if selected else ""}">'
-            f'<a href="{escape(value["url"])}"{remove if selected else ""}>'
-            f'<span class="box" aria-hidden="true">{"☑" if selected else "☐"}</span> '
-            f'{escape(value["label"])} <span class="count">({count})</span></a></li>'
+            f'<a href="{escape(value["url"])}" role="checkbox" '
+            f'aria-checked="{"true" if selected else "false"}"{remove if selected else ""}>'
+            f'<span class="box" aria-hidden="true"></span> '
+            f'<span class="label">{escape(value["label"])} <span class="count">({count})</span>'
+            "</span></a></li>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
 

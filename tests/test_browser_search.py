@@ -20,7 +20,8 @@ def test_visitor_searches_picks_a_facet_and_removes_it(browser_page):  # noqa: F
     # Relevance decides the order; the test only cares which two are found.
     expect(hits).to_have_count(2)
     assert sorted(hits.all_inner_texts()) == ["Help at Home", "Social caretakers in public housing"]
-    browser_page.locator('[data-facet="country"]').get_by_role("link", name="Italy").click()
+    # A facet value is a link announced as a checkbox.
+    browser_page.locator('[data-facet="country"]').get_by_role("checkbox", name="Italy").click()
     expect(browser_page).to_have_url(re.compile(r"country=IT"))
     expect(hits).to_have_text(["Social caretakers in public housing"])
     # Bulgaria is still offered with its count under the other facets' selection.

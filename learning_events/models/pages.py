@@ -17,6 +17,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageManager, PageQuerySet
 
 from learning_events.forms import LearningEventPageForm
+from portal.models import LeadImageMixin
 
 from .mixins import (
     EventNarrativeMixin,
@@ -87,6 +88,7 @@ LearningEventManager = PageManager.from_queryset(LearningEventQuerySet)
 
 
 class LearningEventPage(
+    LeadImageMixin,
     RoutablePageMixin,
     EventScheduleMixin,
     EventPlaceMixin,
@@ -118,6 +120,7 @@ class LearningEventPage(
     event_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
+        *LeadImageMixin.lead_image_panels,
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("status"), FieldPanel("is_example")]),

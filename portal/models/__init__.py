@@ -1,3 +1,4 @@
+from .images import LeadImageMixin
 from .legal import (
     AccessibilityStatementPage,
     LegalNoticePage,
@@ -23,6 +24,7 @@ __all__ = [
     "Country",
     "FundingProgramme",
     "HomePage",
+    "LeadImageMixin",
     "LegalNoticePage",
     "Organisation",
     "PrivacyNoticePage",

@@ -26,6 +26,10 @@ class HomePage(Page):
         context["home_sections"] = []
         context["home_counts"] = []
         context["home_links"] = []
+        # Lists to browse by (countries, themes, target groups): {"title", "items": [{"label",
+        # "url", "count"}], "kind"}; and a slot for a map component ({"template", ...}).
+        context["home_browse"] = []
+        context["home_map"] = None
         for contribute in hooks.get_hooks("portal_home_context"):
             contribute(request, context)
         return context

@@ -9,6 +9,8 @@ from modelcluster.models import ClusterableModel
 from taggit.models import TagBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from .images import LeadImageMixin
+
 
 class Country(models.Model):
     code = models.CharField(
@@ -131,7 +133,7 @@ class FundingProgramme(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class CooperationProject(ClusterableModel):
+class CooperationProject(LeadImageMixin, ClusterableModel):
     acronym = models.CharField(_("acronym"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -159,6 +161,7 @@ class CooperationProject(ClusterableModel):
         ),
         FieldPanel("summary"),
         FieldPanel("website"),
+        *LeadImageMixin.lead_image_panels,
     ]
 
     class Meta:
@@ -175,6 +178,7 @@ class CooperationProject(ClusterableModel):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
                 {"end_date": _("The end date must not be before the start date.")}

@@ -167,6 +167,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Django serves MEDIA_ROOT itself only in development, or with PORTAL_SERVE_MEDIA=1 for a
+# trial on one machine and the benches (bench/public_pages.py); in production nginx does.
+PORTAL_SERVE_MEDIA = os.environ.get("PORTAL_SERVE_MEDIA") == "1"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

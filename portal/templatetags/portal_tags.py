@@ -2,6 +2,7 @@ from django import template
 from django.utils.http import urlencode
 
 from portal.languages import PageLanguages
+from portal.legal import contact_url as cached_contact_url
 from portal.legal import legal_links as cached_legal_links
 from portal.markdown import render_markdown
 
@@ -95,3 +96,9 @@ def page_languages(context):
         languages = PageLanguages(request, context.get("page"))
         request._portal_page_languages = languages
     return languages
+
+
+@register.simple_tag
+def legal_contact_url():
+    """The footer's "Contact" link: the legal notice, which names the publisher (cached)."""
+    return cached_contact_url()
