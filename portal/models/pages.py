@@ -27,9 +27,8 @@ class HomePage(Page):
         context["home_counts"] = []
         context["home_links"] = []
         # Lists to browse by (countries, themes, target groups): {"title", "items": [{"label",
-        # "url", "count"}], "kind"}; and a slot for a map component ({"template", ...}).
+        # "url", "count"}], "kind"}. The map of practices by country is the home template's.
         context["home_browse"] = []
-        context["home_map"] = None
         for contribute in hooks.get_hooks("portal_home_context"):
             contribute(request, context)
         return context
