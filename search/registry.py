@@ -41,10 +41,39 @@ class SearchDocument:
     published_at: datetime | None = None
     # Shown on the result card, never searched: {"location", "organisation", "status", ...}.
     display: dict = field(default_factory=dict)
+    # The language the text above is written in (a code of settings.LANGUAGES; empty: the
+    # site's), so each engine analyses it in that language (search/languages.py).
+    language: str = ""
+    # Other language versions of the text (translations): {language code:
+    # DocumentText(title, summary, body)}, indexed with the document so that a record is
+    # found through any of its versions. None yet (the languages issue adds them).
+    translations: dict = field(default_factory=dict)
 
     @property
     def key(self):
         return f"{self.type}:{self.object_id}"
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """One language version of a document's searchable text."""
+
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+
+
+def document_texts(document):
+    """{language code: DocumentText} of every version of ``document``: its own text in its
+    language, then its translations."""
+    from .languages import code_of
+
+    texts = {
+        code_of(document.language): DocumentText(document.title, document.summary, document.body)
+    }
+    for language, text in document.translations.items():
+        texts.setdefault(code_of(language), text)
+    return texts
 
 
 @dataclass
