@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from wagtail import hooks
 
-from .languages import ANALYSES, code_of, query_stop_words, stem
+from .languages import code_of, query_stop_words, stem
 from .query import WORD_RE, Expansion, Term
 
 HOOK = "register_thesaurus"
@@ -27,8 +27,8 @@ NARROWER_WEIGHT = 0.5
 # Labels in the other languages (the concept as a record in another language says it).
 OTHER_LANGUAGE_WEIGHT = 0.7
 # Every alternative costs the engines a little more; a broad concept ("vulnerable groups")
-# with many narrower ones keeps its labels in every language and the first narrower labels.
-MAX_ALTERNATIVES = 64
+# with many narrower ones keeps its own labels and the first narrower labels.
+MAX_ALTERNATIVES = 32
 
 PREFERRED, ALTERNATIVE, HIDDEN = "preferred", "alternative", "hidden"
 SHOWN_KINDS = (PREFERRED, ALTERNATIVE)
@@ -153,13 +153,12 @@ def expand(parsed, language):
     if not thesaurus.index:
         return ()
     languages = _languages(language)
-    # Labels as typed in each language first, then as stemmed in it.
+    # Labels as typed in each language first, then as stemmed in the visitor's language and
+    # the main one (stemmed in every language, an English word would find look-alike labels
+    # of others: "telemedicine" the Danish "telemedicin").
+    own = languages[: languages.index(settings.LANGUAGE_CODE) + 1]
     indexes = [(thesaurus.index[code], None) for code in languages if code in thesaurus.index]
-    indexes += [
-        (thesaurus.stemmed[code], code)
-        for code in languages
-        if code in thesaurus.stemmed and code_of(code) in ANALYSES
-    ]
+    indexes += [(thesaurus.stemmed[code], code) for code in own if code in thesaurus.stemmed]
     expansions = []
     start = 0
     while start < len(terms):
@@ -208,8 +207,10 @@ def _expansion(thesaurus, concept, terms, languages):
     own = languages[: languages.index(settings.LANGUAGE_CODE) + 1]
     for text in _labels(concept, own):
         add(text, SYNONYM_WEIGHT)
-    for text in _labels(concept, languages[len(own) :]):
-        add(text, OTHER_LANGUAGE_WEIGHT)
+    # The other languages' preferred labels only: each alternative costs every engine a
+    # little (bench/search.py), and a record in another language names the concept so.
+    for language in languages[len(own) :]:
+        add(_preferred(concept, [language]), OTHER_LANGUAGE_WEIGHT)
     # Every narrower concept's preferred label before any of their synonyms, so that the
     # cap keeps each narrower concept.
     narrower = [thesaurus.concepts[i] for i in concept.narrower if i in thesaurus.concepts]

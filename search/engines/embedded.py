@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..facets import FACETS, RANGE_FACETS, document_facets
-from ..languages import analysis, fold, site_language, stem
+from ..languages import analysis, code_of, fold, site_language, stem
 from ..models import FacetLabel, IndexedDocument, IndexedFacetValue, VocabularyWord
 from ..query import (
     WORD_RE,
@@ -605,7 +605,7 @@ class EmbeddedEngine(SearchEngine):
         BATCH = 1000
         COLUMNS = (
             "doc_type, object_id, title, summary, names, body, url, budget_eur, start_year, "
-            "published_at, display"
+            "published_at, display, language"
         )
 
         def __init__(self, type_labels):
@@ -634,6 +634,7 @@ class EmbeddedEngine(SearchEngine):
                     int(d.start_year) if d.start_year is not None else None,
                     published_at(d.published_at, connection),
                     display(d.display, connection),
+                    code_of(d.language),
                 )
                 for d in documents
             ]
