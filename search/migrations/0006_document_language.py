@@ -58,6 +58,32 @@ PHRASE_INDEX = (
 )
 
 
+# SQLite: adding the column remakes the documents table, which drops its triggers; the FTS5
+# table's (migration 0002) are made again, as they were.
+SQLITE_TRIGGERS = [
+    """CREATE TRIGGER IF NOT EXISTS search_doc_ai AFTER INSERT ON search_indexeddocument BEGIN
+        INSERT INTO search_fts(rowid, title, summary, names, body)
+        VALUES (new.id, new.title, new.summary, new.names, new.body);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS search_doc_ad AFTER DELETE ON search_indexeddocument BEGIN
+        INSERT INTO search_fts(search_fts, rowid, title, summary, names, body)
+        VALUES ('delete', old.id, old.title, old.summary, old.names, old.body);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS search_doc_au AFTER UPDATE ON search_indexeddocument BEGIN
+        INSERT INTO search_fts(search_fts, rowid, title, summary, names, body)
+        VALUES ('delete', old.id, old.title, old.summary, old.names, old.body);
+        INSERT INTO search_fts(rowid, title, summary, names, body)
+        VALUES (new.id, new.title, new.summary, new.names, new.body);
+    END""",
+]
+
+
+def _sqlite_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_TRIGGERS:
+            schema_editor.execute(statement)
+
+
 def _run(statements):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
@@ -86,5 +112,6 @@ class Migration(migrations.Migration):
             name="language",
             field=models.CharField(default="en", max_length=12, verbose_name="language"),
         ),
+        migrations.RunPython(_sqlite_triggers, _sqlite_triggers),
         migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
     ]
