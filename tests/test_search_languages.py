@@ -66,7 +66,7 @@ def search(client, language, **params):
 def test_a_query_in_the_visitors_language_finds_the_english_practice(
     english_practices, client, language, text, expected
 ):
-    response = search(client, language, q=text)
+    response = search(client, language, q=text, type="practice")
     assert response.status_code == 200
     assert titles(response)[0] == expected
     html = response.content.decode()
@@ -74,12 +74,12 @@ def test_a_query_in_the_visitors_language_finds_the_english_practice(
     also = html.split("Also searched")[1].split("</p>")[0] if "Also searched" in html else ""
     assert "older people" in also or "long-term unemployment" in also
     # The words alone, in another language, find nothing.
-    assert titles(search(client, language, q=text, exact="1")) == []
+    assert titles(search(client, language, q=text, type="practice", exact="1")) == []
 
 
 def test_the_cookie_language_is_the_querys_language(english_practices, client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
-    response = client.get("/search/", {"q": "Senioren"})
+    response = client.get("/search/", {"q": "Senioren", "type": "practice"})
     assert response.context["query"].language == "de"
     assert titles(response)[0] == "Neighbours look in"
 
@@ -92,7 +92,7 @@ def test_stop_words_and_stems_of_the_visitors_language(english_practices, client
     english = search(client, "en", q="ayuda para las personas mayores").context["query"]
     assert "para" in [str(t) for t in english.parsed.required]
     # A label matched through its stems: the singular names the same concept.
-    singular = search(client, "es", q="persona mayor")
+    singular = search(client, "es", q="persona mayor", type="practice")
     assert [e.label for e in singular.context["query"].expansions] == ["Personas mayores"]
     assert titles(singular)[0] == "Neighbours look in"
 

@@ -435,12 +435,15 @@ def tsquery(words, mode="all"):
     return " && ".join(parts), params
 
 
+def _from_item(sql):
+    """A FROM item naming the tsquery expression ``sql`` ``q``."""
+    return f"{TSQUERY} q" if sql == TSQUERY else f"(SELECT {sql} AS q) w"
+
+
 def _tsquery_from(words, mode="all"):
     """A FROM item naming the tsquery ``q``."""
     sql, params = tsquery(words, mode)
-    if sql == TSQUERY:
-        return f"{TSQUERY} q", params
-    return f"(SELECT {sql} AS q) w", params
+    return _from_item(sql), params
 
 
 class _Postgres(_Dialect):
@@ -495,7 +498,7 @@ class _Postgres(_Dialect):
             exclusions = (TSQUERY, [" or ".join(str(t) for t in words.excluded)])
             parts.append((-1, exclusions, "search_vector"))
         sql = " UNION ALL ".join(
-            self._words_sql(f"{ts} q", vector, label=True) for _n, (ts, _p), vector in parts
+            self._words_sql(_from_item(ts), vector, label=True) for _n, (ts, _p), vector in parts
         )
         params = [
             value
