@@ -72,7 +72,7 @@ def test_a_query_in_the_visitors_language_finds_the_english_practice(
     # The "Also searched" line (worded in the visitor's language) lists what the query was
     # expanded to, English included.
     also = response.context["query"].also_searched
-    assert "older people" in also or "long-term unemployed" in also
+    assert "older people" in also or "long term unemployed" in also
     assert also[0] in response.content.decode()
     # The words alone, in another language, find nothing.
     assert titles(search(client, language, q=text, type="practice", exact="1")) == []
