@@ -322,6 +322,14 @@ def query_mix(rng):
     rare = words[-7]  # a made-up word in the long tail: a handful of documents
     return [
         ("common word", {"q": common}),
+        # A word the thesaurus expands (elderly -> older people, seniors, ... in eleven
+        # languages, and the narrower concepts), with another word.
+        ("synonym", {"q": "elderly care"}),
+        # A visitor reading Spanish: Spanish stop words and stems, and the concepts' labels
+        # in every language (see LANGUAGES below).
+        ("other language", {"q": "ayuda a domicilio para personas mayores"}),
+        # An everyday question without the rare word: many hold most of its words.
+        ("long everyday q.", {"q": "how can we help lonely older people who live alone"}),
         ("rare word", {"q": rare}),
         ("two words", {"q": "employment training"}),
         ("phrase", {"q": f'"{PHRASE}"'}),
@@ -334,6 +342,50 @@ def query_mix(rng):
             {"country": countries[3:6], "theme": themes[:2], "budget": "1m-5m"},
         ),
     ]
+
+
+# The language a row's visitor reads (the others: English).
+LANGUAGES = {"other language": "es"}
+
+
+def load_thesaurus_concepts():
+    """The concepts and labels of fixtures/thesaurus.yaml, without their links to target
+    groups and themes (the synthetic practices have their own): what query expansion reads."""
+    import yaml
+
+    from thesaurus.models import Concept, ConceptLabel
+
+    entries = yaml.safe_load((ROOT / "fixtures" / "thesaurus.yaml").read_text(encoding="utf-8"))
+    concepts = {}
+    for entry in entries:
+        labels = entry["labels"]
+        concept = Concept.objects.create(slug=entry["slug"], preferred_label=labels["en"][0])
+        concepts[entry["slug"]] = concept
+        rows = [
+            ConceptLabel(
+                concept=concept,
+                language=language,
+                kind="alternative" if position or language == "en" else "preferred",
+                text=text,
+                sort_order=position,
+            )
+            for language, texts in labels.items()
+            for position, text in enumerate(texts)
+            if (language, position) != ("en", 0)
+        ]
+        rows += [
+            ConceptLabel(concept=concept, language=language, kind="hidden", text=text)
+            for language, texts in (entry.get("hidden") or {}).items()
+            for text in texts
+        ]
+        ConceptLabel.objects.bulk_create(rows)
+    for entry in entries:
+        for slug in entry.get("broader", []):
+            concepts[entry["slug"]].broader.add(concepts[slug])
+    from search.thesaurus import forget
+
+    forget()
+    return len(concepts)
 
 
 def stock_search(params):
@@ -395,6 +447,7 @@ def stock_index():
 def run(size, args):
     from django.db import connection, reset_queries
     from django.test import Client
+    from django.utils import translation
 
     from practices.models import PracticePage
     from search import indexing
@@ -406,6 +459,7 @@ def run(size, args):
     else:
         build = build_practices(size, rng)
         analyze()
+        load_thesaurus_concepts()
     started = time.monotonic()
     if not (args.reuse and args.no_rebuild):
         indexing.rebuild()
@@ -432,11 +486,18 @@ def run(size, args):
     print(header)
     figures = []
     for label, params in query_mix(rng):
-        query = to_query(params)
+        language = LANGUAGES.get(label, "en")
+        with translation.override(language):
+            query = to_query(params)
         total = engine.search(query).total
         engine_times = timed(lambda q=query: engine.search(q), repeat)
-        page_times = timed(lambda p=params: client.get("/search/", p), repeat)
-        response = client.get("/search/", params)
+        headers = {"accept-language": language}
+
+        def page(p=params, h=headers):
+            return client.get("/search/", p, headers=h)
+
+        page_times = timed(page, repeat)
+        response = client.get("/search/", params, headers=headers)
         assert response.status_code == 200, response.status_code
         stock = ""
         ratio = ""

@@ -19,6 +19,9 @@ class IndexedDocument(models.Model):
     start_year = models.IntegerField(_("start year"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     display = models.JSONField(_("display data"), default=dict, blank=True)
+    # The language of the record's text (search/languages.py); PostgreSQL builds its vectors
+    # with that language's text search configuration (migration 0006).
+    language = models.CharField(_("language"), max_length=12, default="en")
 
     class Meta:
         verbose_name = _("indexed document")

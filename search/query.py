@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.parsing import clamp_int
 
 from .facets import FACET_KEYS, FACETS
+from .languages import ENGLISH_STOPWORDS, code_of, query_stop_words
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -31,19 +32,8 @@ SORTS = {
 }
 
 # Words that carry no meaning on their own; dropped from the required words (phrases keep
-# them). This is the Snowball English stop list, which PostgreSQL's English configuration
-# and Elasticsearch's English analyser drop too, so every engine reads a query alike.
-_STOPWORDS_TEXT = (
-    "i me my myself we our ours ourselves you your yours yourself yourselves he him his "
-    "himself she her hers herself it its itself they them their theirs themselves what which "
-    "who whom this that these those am is are was were be been being have has had having do "
-    "does did doing a an the and but if or because as until while of at by for with about "
-    "against between into through during before after above below to from up down in out on "
-    "off over under again further then once here there when where why how all any both each "
-    "few more most other some such no nor not only own same so than too very s t can will "
-    "just don should now"
-)
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+# them): the English stop words and those of the visitor's language (search/languages.py).
+STOPWORDS = ENGLISH_STOPWORDS
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 # Control characters (NUL among them, which PostgreSQL refuses) never mean anything here.
@@ -142,10 +132,12 @@ def partial_threshold(optional_count):
     return -(-optional_count // 2)
 
 
-def parse_text(text):
+def parse_text(text, language=None):
     """Words must all match, "quoted phrases" match in order, -word or -"phrase" excludes.
-    Punctuation and operators of any engine's syntax are just separators here."""
+    Punctuation and operators of any engine's syntax are just separators here. Stop words of
+    English and of ``language`` (the visitor's; the site's by default) are dropped."""
     text = (text or "")[:MAX_QUERY_LENGTH]
+    stopwords = query_stop_words(code_of(language))
     required, excluded = [], []
     for match in TOKEN_RE.finditer(text):
         if match.group(2) is not None:
@@ -156,7 +148,7 @@ def parse_text(text):
             # "home-care" or "e.g." are several words; each must match.
             terms = [Term((word,)) for word in words]
         for term in terms:
-            if not negative and not term.is_phrase and term.words[0] in STOPWORDS:
+            if not negative and not term.is_phrase and term.words[0] in stopwords:
                 continue
             target = excluded if negative else required
             if term not in target and len(required) + len(excluded) < MAX_TERMS:
@@ -178,11 +170,15 @@ class SearchQuery:
     expansions: tuple[Expansion, ...] = ()
     # "Search the words alone" (exact=1 in the URL): no thesaurus expansion.
     exact: bool = False
+    # The language the words are read in (the visitor's; search/languages.py): its stop
+    # words are dropped and its stemmer applied besides the content's.
+    language: str = ""
 
     def __post_init__(self):
         self.expansions = tuple(self.expansions or ())
+        self.language = code_of(self.language)
         self.text = CONTROL_RE.sub(" ", self.text or "")[:MAX_QUERY_LENGTH]
-        self.parsed = parse_text(self.text)
+        self.parsed = parse_text(self.text, self.language)
         clean = {}
         for key, values in (self.filters or {}).items():
             if key not in FACET_KEYS:
@@ -213,9 +209,10 @@ class SearchQuery:
             page=params.get("page", 1),
             per_page=per_page,
             exact=params.get("exact") == "1",
+            language=get_language(),
         )
         if not query.exact:
-            query.expansions = expand(query.parsed, get_language())
+            query.expansions = expand(query.parsed, query.language)
         return query
 
     @property
@@ -259,6 +256,7 @@ class SearchQuery:
             self.snippets,
             self.expansions,
             self.exact,
+            self.language,
         )
 
     @property

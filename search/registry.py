@@ -43,10 +43,39 @@ class SearchDocument:
     published_at: datetime | None = None
     # Shown on the result card, never searched: {"location", "organisation", "status", ...}.
     display: dict = field(default_factory=dict)
+    # The language the text above is written in (a code of settings.LANGUAGES; empty: the
+    # site's), so each engine analyses it in that language (search/languages.py).
+    language: str = ""
+    # Other language versions of the text (translations): {language code:
+    # DocumentText(title, summary, body)}, indexed with the document so that a record is
+    # found through any of its versions. None yet (the languages issue adds them).
+    translations: dict = field(default_factory=dict)
 
     @property
     def key(self):
         return f"{self.type}:{self.object_id}"
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """One language version of a document's searchable text."""
+
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+
+
+def document_texts(document):
+    """{language code: DocumentText} of every version of ``document``: its own text in its
+    language, then its translations."""
+    from .languages import code_of
+
+    texts = {
+        code_of(document.language): DocumentText(document.title, document.summary, document.body)
+    }
+    for language, text in document.translations.items():
+        texts.setdefault(code_of(language), text)
+    return texts
 
 
 @dataclass
@@ -146,7 +175,7 @@ def with_translations(search_type, documents):
         "pk", "translation_key", "locale_id"
     ):
         originals[key] = pk
-        by_pk[pk].display["language"] = locale_code(locale_id)
+        by_pk[pk].display["language"] = by_pk[pk].language = locale_code(locale_id)
     rows = list(
         public_pages(
             Page.objects.filter(translation_key__in=originals, alias_of__isnull=True),
@@ -168,11 +197,12 @@ def with_translations(search_type, documents):
     for version in translated:
         original_pk, language = wanted[version.object_id]
         document = by_pk[original_pk]
-        document.names.append(version.title)
-        extra = [text for text in (version.summary, version.body) if text]
-        extra = [text for text in extra if text not in (document.summary, document.body)]
-        if extra:
-            document.body = "\n\n".join([document.body, *extra])
+        # Indexed with the original, each engine analysing it in its own language.
+        document.translations[language] = DocumentText(
+            version.title,
+            version.summary if version.summary != document.summary else "",
+            version.body if version.body != document.body else "",
+        )
         document.display.setdefault("versions", {})[language] = {
             "title": version.title,
             "summary": version.summary,

@@ -17,15 +17,18 @@ from django.core.cache import cache
 from django.db import transaction
 from wagtail import hooks
 
-from .query import STOPWORDS, WORD_RE, Expansion, Term
+from .languages import code_of, query_stop_words, stem
+from .query import WORD_RE, Expansion, Term
 
 HOOK = "register_thesaurus"
-CACHE_KEY = "search:thesaurus:v1"
+CACHE_KEY = "search:thesaurus:v2"
 SYNONYM_WEIGHT = 0.8
 NARROWER_WEIGHT = 0.5
+# Labels in the other languages (the concept as a record in another language says it).
+OTHER_LANGUAGE_WEIGHT = 0.7
 # Every alternative costs the engines a little more; a broad concept ("vulnerable groups")
-# with many narrower ones keeps its synonyms and the first narrower labels.
-MAX_ALTERNATIVES = 24
+# with many narrower ones keeps its own labels and the first narrower labels.
+MAX_ALTERNATIVES = 32
 
 PREFERRED, ALTERNATIVE, HIDDEN = "preferred", "alternative", "hidden"
 SHOWN_KINDS = (PREFERRED, ALTERNATIVE)
@@ -44,9 +47,17 @@ class ThesaurusConcept:
     themes: tuple[str, ...] = ()  # slugs
 
 
-def label_key(text):
-    """A label as the query parser reads words: lowercased \\w+ words, stop words dropped."""
-    return tuple(word for word in WORD_RE.findall((text or "").lower()) if word not in STOPWORDS)
+def label_key(text, language=None):
+    """A label as the query parser reads words in ``language``: lowercased \\w+ words, the
+    English stop words and the language's dropped."""
+    stopwords = query_stop_words(code_of(language))
+    return tuple(word for word in WORD_RE.findall((text or "").lower()) if word not in stopwords)
+
+
+def stemmed_key(key, language):
+    """A label key with every word stemmed as a word of ``language`` ("persona mayor" and
+    "personas mayores" alike)."""
+    return tuple(stem(word, language) for word in key)
 
 
 def label_term(text):
@@ -59,6 +70,8 @@ def label_term(text):
 class Table:
     concepts: dict = field(default_factory=dict)  # id -> ThesaurusConcept
     index: dict = field(default_factory=dict)  # language -> {label key: concept id}
+    # language -> {stemmed label key: concept id}, asked when no label is equal
+    stemmed: dict = field(default_factory=dict)
     longest: int = 0  # words in the longest label key
     # ("target_group" | "theme", slug) -> [concept ids]
     references: dict = field(default_factory=dict)
@@ -69,9 +82,11 @@ def _build(concepts):
     for concept in concepts:
         table.concepts[concept.id] = concept
         for language, _kind, text in concept.labels:
-            key = label_key(text)
+            key = label_key(text, language)
             if key:
                 table.index.setdefault(language, {}).setdefault(key, concept.id)
+                stemmed = table.stemmed.setdefault(language, {})
+                stemmed.setdefault(stemmed_key(key, language), concept.id)
                 table.longest = max(table.longest, len(key))
         for slug in concept.target_groups:
             table.references.setdefault(("target_group", slug), []).append(concept.id)
@@ -98,13 +113,14 @@ def forget():
 
 
 def _languages(language):
-    """The query's language, its base language ("de" for "de-at") and the main language."""
+    """The query's language, its base language ("de" for "de-at"), the main language, then
+    every other language of the site: the order labels are looked up and offered in."""
     languages = []
-    for code in ((language or "").lower(), (language or "").lower().split("-")[0]):
+    codes = ((language or "").lower(), (language or "").lower().split("-")[0])
+    codes += (settings.LANGUAGE_CODE, *(code for code, _name in settings.LANGUAGES))
+    for code in codes:
         if code and code not in languages:
             languages.append(code)
-    if settings.LANGUAGE_CODE not in languages:
-        languages.append(settings.LANGUAGE_CODE)
     return languages
 
 
@@ -137,7 +153,12 @@ def expand(parsed, language):
     if not thesaurus.index:
         return ()
     languages = _languages(language)
-    indexes = [thesaurus.index[code] for code in languages if code in thesaurus.index]
+    # Labels as typed in each language first, then as stemmed in the visitor's language and
+    # the main one (stemmed in every language, an English word would find look-alike labels
+    # of others: "telemedicine" the Danish "telemedicin").
+    own = languages[: languages.index(settings.LANGUAGE_CODE) + 1]
+    indexes = [(thesaurus.index[code], None) for code in languages if code in thesaurus.index]
+    indexes += [(thesaurus.stemmed[code], code) for code in own if code in thesaurus.stemmed]
     expansions = []
     start = 0
     while start < len(terms):
@@ -147,7 +168,7 @@ def expand(parsed, language):
             if any(term.is_phrase for term in run):
                 continue
             key = tuple(term.words[0] for term in run)
-            concept_id = next((index[key] for index in indexes if key in index), None)
+            concept_id = _lookup(indexes, key)
             if concept_id is not None:
                 found = end, thesaurus.concepts[concept_id]
                 break
@@ -162,6 +183,14 @@ def expand(parsed, language):
     return tuple(expansions)
 
 
+def _lookup(indexes, key):
+    for index, stem_language in indexes:
+        found = index.get(key if stem_language is None else stemmed_key(key, stem_language))
+        if found is not None:
+            return found
+    return None
+
+
 def _expansion(thesaurus, concept, terms, languages):
     typed = tuple(term.words[0] for term in terms)
     seen = {typed}
@@ -173,12 +202,19 @@ def _expansion(thesaurus, concept, terms, languages):
             seen.add(key)
             alternatives.append((label_term(text), weight))
 
-    for text in _labels(concept, languages):
+    # The visitor's language and the main one, then the others (a lower weight: they serve
+    # records written in those languages).
+    own = languages[: languages.index(settings.LANGUAGE_CODE) + 1]
+    for text in _labels(concept, own):
         add(text, SYNONYM_WEIGHT)
+    # The other languages' preferred labels only: each alternative costs every engine a
+    # little (bench/search.py), and a record in another language names the concept so.
+    for language in languages[len(own) :]:
+        add(_preferred(concept, [language]), OTHER_LANGUAGE_WEIGHT)
     # Every narrower concept's preferred label before any of their synonyms, so that the
     # cap keeps each narrower concept.
     narrower = [thesaurus.concepts[i] for i in concept.narrower if i in thesaurus.concepts]
-    narrower_labels = [_labels(each, languages) for each in narrower]
+    narrower_labels = [_labels(each, own) for each in narrower]
     for texts in narrower_labels:
         if texts:
             add(texts[0], NARROWER_WEIGHT)

@@ -84,7 +84,8 @@ def test_admin_creates_a_concept_with_labels_and_a_broader_link(admin_client, db
     assert listing.context["object_list"][0].synonym_count == 1
     # The expansion sees the new concept at once.
     (expansion,) = query("elderly").expansions
-    assert [" ".join(t.words) for t, _w in expansion.alternatives] == ["older people"]
+    # English labels first, then the other languages' (here the German one).
+    assert [" ".join(t.words) for t, _w in expansion.alternatives] == ["older people", "senioren"]
 
 
 def test_admin_refuses_a_loop_in_broader_links(admin_client, db):
@@ -260,21 +261,22 @@ def test_exact_searches_the_words_alone(demo_thesaurus):
     assert exact.with_page(2).exact
 
 
-def test_labels_in_the_visitors_language_with_english_as_fallback(demo_thesaurus):
+def test_labels_in_the_visitors_language_then_english_then_the_others(demo_thesaurus):
     from django.utils import translation
 
-    older = Concept.objects.get(slug="older-people")
-    ConceptLabel.objects.create(
-        concept=older, text="Ältere Menschen", language="de", kind="preferred"
-    )
-    ConceptLabel.objects.create(concept=older, text="Senioren", language="de")
     with translation.override("de"):
         (expansion,) = query("Senioren").expansions
         assert expansion.label == "Ältere Menschen"
-        alternatives = words(t for t, _w in expansion.alternatives)
-        assert alternatives[:2] == ["ältere menschen", "older people"]
-        assert "elderly" in alternatives
-    assert query("Senioren").expansions == ()  # German labels match German queries only
+        alternatives = {" ".join(t.words): w for t, w in expansion.alternatives}
+        ordered = list(alternatives)
+        assert ordered[:2] == ["ältere menschen", "seniorinnen und senioren"]
+        assert ordered.index("older people") < ordered.index("personas mayores")
+        assert alternatives["elderly"] == 0.8 and alternatives["personas mayores"] == 0.7
+    # An English visitor typing a German word: the concept is found through its German
+    # label, and offered in English first.
+    (expansion,) = query("Senioren").expansions
+    assert expansion.label == "Older people"
+    assert words(t for t, _w in expansion.alternatives)[0] == "older people"
 
 
 def test_a_warm_search_costs_no_thesaurus_query(demo_thesaurus, client, site_pages):

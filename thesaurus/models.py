@@ -130,7 +130,7 @@ def label_keys(concepts):
     keys = {}
     for name, rows in concepts:
         for language, _kind, text in rows:
-            keys.setdefault((language, label_key(text)), name)
+            keys.setdefault((language, label_key(text, language)), name)
     return keys
 
 
@@ -150,7 +150,7 @@ def label_problems(rows, others):
     seen = set()
     main = default_language()
     for index, (language, kind, text) in enumerate(rows):
-        key = label_key(text)
+        key = label_key(text, language)
         if not key:
             problems.append(
                 (index, _("“%(label)s” has no word the search can use.") % {"label": text})

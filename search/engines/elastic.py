@@ -37,8 +37,10 @@ from elasticsearch.dsl.query import MatchAll, MatchNone, Q
 from elasticsearch.exceptions import ApiError, TransportError
 
 from ..facets import BUDGET_BANDS, RANGE_FACETS, START_RANGES, document_facets
+from ..languages import ANALYSES, code_of, site_language
 from ..models import FacetLabel
 from ..query import Hit, SearchResults, partial_threshold
+from ..registry import document_texts
 from . import SearchEngine, batches
 from .breaker import CircuitBreaker, CircuitOpen
 from .embedded import MARK_END, MARK_START, EmbeddedEngine, facet_results
@@ -46,6 +48,24 @@ from .embedded import MARK_END, MARK_START, EmbeddedEngine, facet_results
 logger = logging.getLogger("search")
 
 TEXT_FIELDS = ["title^10", "summary^5", "names^3", "body"]
+# Per language (search/languages.py) the text of a version in that language, analysed with
+# the language's analyser: title_es, summary_es, body_es... The fields above hold the text
+# in the site's language (English), as before; a visitor reading another language searches
+# that language's fields too.
+LANGUAGE_FIELDS = (("title", 10), ("summary", 5), ("body", 1))
+
+
+def text_fields(language=""):
+    """The fields a query read in ``language`` searches, with their boosts."""
+    code = code_of(language)
+    if code == site_language():
+        return TEXT_FIELDS
+    own = [
+        f"{name}_{code}" + (f"^{boost}" if boost != 1 else "") for name, boost in LANGUAGE_FIELDS
+    ]
+    return [*TEXT_FIELDS, *own]
+
+
 TERMS_FACETS = {
     "type": "doc_type",
     "country": "country",
@@ -69,27 +89,29 @@ GROUP_BOOST = 10_000
 EXACT_BOOST = 5_000
 
 
-def _simple(text, boost=None):
+def _simple(text, boost=None, fields=None):
     # The text holds words, "phrases" and -exclusions only; the flags keep
     # simple_query_string from reading anything else as an operator.
     options = {"boost": boost} if boost is not None else {}
     return Q(
         "simple_query_string",
         query=text,
-        fields=TEXT_FIELDS,
+        fields=fields or TEXT_FIELDS,
         default_operator="and",
         flags=FLAGS,
         **options,
     )
 
 
-def group_query(group, exact=False):
+def group_query(group, exact=False, fields=None):
     """One group of the query (query.TermGroup): its terms, or (dis_max) any alternative,
     whose score is multiplied by its weight."""
-    terms = _simple(" ".join(str(term) for term in group.terms))
+    terms = _simple(" ".join(str(term) for term in group.terms), fields=fields)
     if exact or not group.alternatives:
         return terms
-    alternatives = [_simple(str(term), boost=weight) for term, weight in group.alternatives]
+    alternatives = [
+        _simple(str(term), boost=weight, fields=fields) for term, weight in group.alternatives
+    ]
     return Q("dis_max", queries=[terms, *alternatives])
 
 
@@ -102,33 +124,36 @@ def text_query(query, threshold=None):
     excluded = [f"-{term}" for term in query.parsed.excluded]
     expanded = [group for group in groups if group.alternatives]
     relevance = query.sort == "relevance"
+    fields = text_fields(query.language)
     exact = Q(
         "constant_score",
-        filter=Q("bool", must=[group_query(group, exact=True) for group in expanded]),
+        filter=Q("bool", must=[group_query(group, True, fields) for group in expanded]),
         boost=EXACT_BOOST,
     )
     if threshold is None:
         if not expanded:
-            return _simple(query.parsed.canonical())
+            return _simple(query.parsed.canonical(), fields=fields)
         plain = [str(term) for group in groups if not group.alternatives for term in group.terms]
-        must = [_simple(" ".join(plain + excluded))] if plain or excluded else []
-        must += [group_query(group) for group in expanded]
+        must = [_simple(" ".join(plain + excluded), fields=fields)] if plain or excluded else []
+        must += [group_query(group, fields=fields) for group in expanded]
         return Q("bool", must=must, should=[exact]) if relevance else Q("bool", must=must)
     clauses = []
     for number, group in enumerate(query.optional_groups):
         held = Q(
             "constant_score",
-            filter=group_query(group),
+            filter=group_query(group, fields=fields),
             boost=GROUP_BOOST if relevance else 1,
         )
         # By relevance the group's own score orders documents holding as many groups;
         # sorted by a field, the score is the number of groups held.
-        should = [held, group_query(group)] if relevance else [held]
+        should = [held, group_query(group, fields=fields)] if relevance else [held]
         clauses.append(Q("bool", should=should, _name=f"group-{number}"))
     strict = [str(term) for group in groups if group.strict for term in group.terms]
     options = {"should": clauses, "minimum_should_match": threshold}
     if strict or excluded:
-        options["must" if relevance else "filter"] = [_simple(" ".join(strict + excluded))]
+        options["must" if relevance else "filter"] = [
+            _simple(" ".join(strict + excluded), fields=fields)
+        ]
     partial = Q("bool", **options)
     if relevance and expanded:
         return Q("bool", must=[partial], should=[exact])
@@ -160,6 +185,13 @@ class PortalDocument(Document):
     project = Keyword()
     programme = Keyword()
     status = Keyword()
+    language = Keyword()
+
+
+# title_<code>, summary_<code>, body_<code> for every language, with its analyser.
+for _code, _analysis in ANALYSES.items():
+    for _name, _boost in LANGUAGE_FIELDS:
+        PortalDocument._doc_type.mapping.field(f"{_name}_{_code}", Text(analyzer=_analysis.elastic))
 
 
 class _Ranges(RangeFacet):
@@ -391,6 +423,13 @@ class ElasticsearchEngine(SearchEngine):
         for facet, value, _label in document_facets(document, type_label):
             if facet in TERMS_FACETS and facet != "type":
                 body.setdefault(facet, []).append(value)
+        body["language"] = code_of(document.language)
+        # Every version not in the site's language, in its own language's fields (the text
+        # in the site's language is in the fields above).
+        for code, text in document_texts(document).items():
+            if code != site_language():
+                for name, _boost in LANGUAGE_FIELDS:
+                    body[f"{name}_{code}"] = getattr(text, name)
         return body
 
     def _actions(self, index, documents):

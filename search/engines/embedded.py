@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..facets import FACETS, RANGE_FACETS, document_facets
+from ..languages import analysis, code_of, fold, site_language, stem
 from ..models import FacetLabel, IndexedDocument, IndexedFacetValue, VocabularyWord
 from ..query import (
     WORD_RE,
@@ -62,6 +63,13 @@ SQLITE_TRIGGERS = [
         VALUES ('delete', old.id, old.title, old.summary, old.names, old.body);
     END""",
 ]
+
+
+def versions(document):
+    """The document's translations (search.registry.SearchDocument.translations): on the
+    embedded engines their titles are searched with the names, their summaries and bodies
+    with the body (the shown title and summary stay the record's own)."""
+    return list(document.translations.values())
 
 
 def _marked_html(text):
@@ -109,16 +117,47 @@ def distinct_stems(forms):
     return tuple(kept)
 
 
-def _fts5_string(term):
+# A word of another language than English is also matched by its Snowball stem in that
+# language as a prefix ("ikääntyneet" -> ikaanty*: ikääntyneiden, ikääntyville...): the FTS5
+# tokenizer (porter) is one for the whole table, and Python's sqlite3 cannot add another.
+MIN_PREFIX = 4
+
+
+@lru_cache(maxsize=4096)
+def stem_prefix(word, language):
+    """The prefix matching ``word``'s forms in ``language`` in the index, or None (English,
+    which porter stems already; words with digits; stems too short to be selective). FTS5
+    porter-stems a prefix too, so the prefix is shortened until porter leaves it as it is."""
+    if not word.isalpha() or language == "en":
+        return None
+    prefix = fold(stem(word, language))
+    porter = _porter()
+    while len(prefix) >= MIN_PREFIX and porter.stemWord(prefix) != prefix:
+        prefix = prefix[:-1]
+    return prefix if len(prefix) >= MIN_PREFIX else None
+
+
+@lru_cache(maxsize=1)
+def _porter():
+    import Stemmer
+
+    return Stemmer.Stemmer("porter")
+
+
+def _fts5_string(term, language="en"):
     # Terms hold \w characters only (see query.parse_text), so quoting is always safe.
     if term.is_phrase:
         return '"' + " ".join(term.words) + '"'
     forms = (
         distinct_stems(tuple(word_forms(term.words[0]))) if term.words[0].isalpha() else term.words
     )
-    if len(forms) == 1:
-        return f'"{forms[0]}"'
-    return "(" + " OR ".join(f'"{form}"' for form in forms) + ")"
+    strings = [f'"{form}"' for form in forms]
+    prefix = stem_prefix(term.words[0], language)
+    if prefix:
+        strings.append(f'"{prefix}" *')
+    if len(strings) == 1:
+        return strings[0]
+    return "(" + " OR ".join(strings) + ")"
 
 
 class Words(NamedTuple):
@@ -127,10 +166,12 @@ class Words(NamedTuple):
 
     groups: tuple
     excluded: tuple
+    # The language the words are read in (SearchQuery.language).
+    language: str = "en"
 
     @classmethod
     def of(cls, query):
-        return cls(query.groups, query.parsed.excluded)
+        return cls(query.groups, query.parsed.excluded, query.language or site_language())
 
     @classmethod
     def of_parsed(cls, parsed):
@@ -147,8 +188,10 @@ class Words(NamedTuple):
 MODES = ("exact", "all", "any")
 
 
-def _fts5_group(group, exact=False):
-    required = " AND ".join(_fts5_string(term) for term in group.terms)
+def _fts5_group(group, exact=False, language="en"):
+    # The words typed are read in the visitor's language; the alternatives are labels in
+    # many languages, matched as they are.
+    required = " AND ".join(_fts5_string(term, language) for term in group.terms)
     if exact or not group.alternatives:
         return f"({required})"
     alternatives = [_fts5_string(term) for term, _weight in group.alternatives]
@@ -244,13 +287,15 @@ class _SQLite(_Dialect):
     )
 
     def expression(self, words, tier=None, mode="all"):
+        language = words.language
         if mode == "any":
-            parts = [_fts5_group(group) for group in words.groups if group.strict]
-            optional = [_fts5_group(group) for group in words.groups if not group.strict]
+            parts = [_fts5_group(g, language=language) for g in words.groups if g.strict]
+            optional = [_fts5_group(g, language=language) for g in words.groups if not g.strict]
             if optional:
                 parts.append("(" + " OR ".join(optional) + ")")
         else:
-            parts = [_fts5_group(group, exact=mode == "exact") for group in words.groups]
+            exact = mode == "exact"
+            parts = [_fts5_group(g, exact, language) for g in words.groups]
         required = " AND ".join(parts)
         if tier:
             required = f"{FTS5_COLUMNS[tier]} : ({required})"
@@ -267,7 +312,10 @@ class _SQLite(_Dialect):
         return self._fetch(self.words_sql, [base, base, expression])
 
     def group_words(self, words, base):
-        parts = [(number, _fts5_group(group)) for number, group in enumerate(words.groups)]
+        parts = [
+            (number, _fts5_group(group, language=words.language))
+            for number, group in enumerate(words.groups)
+        ]
         if words.excluded:
             parts.append((-1, " OR ".join(_fts5_string(t) for t in words.excluded)))
         sql = " UNION ALL ".join(
@@ -339,6 +387,16 @@ POSTGRES_VECTORS = {"title": "title_vector", "head": "head_vector", None: "searc
 TSQUERY = "websearch_to_tsquery('english', %s)"
 
 
+def _ts(text, language="en"):
+    """(SQL, params) of the tsquery for a websearch text read in ``language``: the English
+    configuration's (the documents' vectors are English), or'ed with the language's own
+    (search/languages.py) when it is another, so its stems and stop words apply too."""
+    config = analysis(language).postgres
+    if config == "english":
+        return TSQUERY, [text]
+    return f"({TSQUERY} || websearch_to_tsquery('{config}', %s))", [text, text]
+
+
 def _ts_group_text(group, exact=False):
     """websearch_to_tsquery text of a group: its terms, "or" each alternative (in a tsquery
     & binds tighter than |, so "older people or elderly" is (older & people) | elderly)."""
@@ -366,21 +424,26 @@ def tsquery(words, mode="all"):
         either = [] if exact else [_ts_group_text(g) for g in words.groups if g.alternatives]
     parts, params = [], []
     if plain or exclusions:
-        parts.append(TSQUERY)
-        params.append(" ".join(plain + exclusions))
+        sql, values = _ts(" ".join(plain + exclusions), words.language)
+        parts.append(sql)
+        params += values
     if either:
         joiner = " || " if mode == "any" else " && "
-        parts.append("(" + joiner.join([TSQUERY] * len(either)) + ")")
-        params += either
+        pieces = [_ts(text, words.language) for text in either]
+        parts.append("(" + joiner.join(sql for sql, _values in pieces) + ")")
+        params += [value for _sql, values in pieces for value in values]
     return " && ".join(parts), params
+
+
+def _from_item(sql):
+    """A FROM item naming the tsquery expression ``sql`` ``q``."""
+    return f"{TSQUERY} q" if sql == TSQUERY else f"(SELECT {sql} AS q) w"
 
 
 def _tsquery_from(words, mode="all"):
     """A FROM item naming the tsquery ``q``."""
     sql, params = tsquery(words, mode)
-    if sql == TSQUERY:
-        return f"{TSQUERY} q", params
-    return f"(SELECT {sql} AS q) w", params
+    return _from_item(sql), params
 
 
 class _Postgres(_Dialect):
@@ -428,15 +491,20 @@ class _Postgres(_Dialect):
 
     def group_words(self, words, base):
         parts = [
-            (number, _ts_group_text(group), self._vector([group]))
+            (number, _ts(_ts_group_text(group), words.language), self._vector([group]))
             for number, group in enumerate(words.groups)
         ]
         if words.excluded:
-            parts.append((-1, " or ".join(str(t) for t in words.excluded), "search_vector"))
+            exclusions = (TSQUERY, [" or ".join(str(t) for t in words.excluded)])
+            parts.append((-1, exclusions, "search_vector"))
         sql = " UNION ALL ".join(
-            self._words_sql(f"{TSQUERY} q", vector, label=True) for _n, _t, vector in parts
+            self._words_sql(_from_item(ts), vector, label=True) for _n, (ts, _p), vector in parts
         )
-        params = [value for number, text, _v in parts for value in (number, base, base, text)]
+        params = [
+            value
+            for number, (_ts_sql, texts), _v in parts
+            for value in (number, base, base, *texts)
+        ]
         return self._fetch(sql, params)
 
     def ranked(self, words, tier, limit=None, within=None, mode="all"):
@@ -545,7 +613,7 @@ class EmbeddedEngine(SearchEngine):
         BATCH = 1000
         COLUMNS = (
             "doc_type, object_id, title, summary, names, body, url, budget_eur, start_year, "
-            "published_at, display"
+            "published_at, display, language"
         )
 
         def __init__(self, type_labels):
@@ -567,13 +635,14 @@ class EmbeddedEngine(SearchEngine):
                     d.object_id,
                     d.title,
                     d.summary or "",
-                    " · ".join(str(n) for n in d.names),
-                    d.body or "",
+                    " · ".join([*(str(n) for n in d.names), *(t.title for t in versions(d))]),
+                    "\n\n".join([d.body or "", *(f"{t.summary}\n{t.body}" for t in versions(d))]),
                     d.url[:500],
                     float(d.budget_eur) if d.budget_eur is not None else None,
                     int(d.start_year) if d.start_year is not None else None,
                     published_at(d.published_at, connection),
                     display(d.display, connection),
+                    code_of(d.language),
                 )
                 for d in documents
             ]
