@@ -9,6 +9,7 @@ Every function takes an optional ``language`` (a Django language code); without 
 translation's language is used.
 """
 
+import copy
 import datetime
 import functools
 import zoneinfo
@@ -149,6 +150,8 @@ def format_money(amount, currency="EUR", language=None):
     currency = (currency or "EUR").upper()
     pattern = babel_numbers.parse_pattern(locale.currency_formats["standard"])
     if _is_whole(amount):
+        # parse_pattern() returns a cached object: change a copy, never the shared one.
+        pattern = copy.copy(pattern)
         pattern.frac_prec = (0, 0)
     return pattern.apply(Decimal(str(amount)), locale, currency=currency, currency_digits=False)
 
