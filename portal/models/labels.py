@@ -28,6 +28,11 @@ class LabelsWidget(forms.MultiWidget):
     """One text input per language, each with its own <label> (axe: every field labelled)."""
 
     template_name = "portal/widgets/labels.html"
+    # A fieldset with the field's label as its legend, each language input with its own label.
+    use_fieldset = True
+
+    class Media:
+        css = {"all": ["portal/css/admin-authoring.css"]}
 
     def __init__(self, attrs=None):
         self.languages = label_languages()
