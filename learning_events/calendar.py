@@ -30,7 +30,7 @@ def event_location(event):
 
 
 def event_when(event):
-    """ "2.–4. Dezember 2027, 09:30–17:00 Mitteleuropäische Zeit" in the active language: the
+    """ "2.–3. Dez. 2027, 09:30–17:00 Mitteleuropäische Zeit" in the active language: the
     description's first line, for calendars that show the text rather than the times."""
     when = format_date_range(event.start_date, event.end_date)
     if event.is_all_day or not event.start_time:

@@ -98,8 +98,9 @@ def format_datetime(value, width="long", tz=None, with_zone=False, language=None
     return text
 
 
-def format_date_range(start, end, width="long", language=None):
-    """``2–4 December 2027``, ``30 Nov – 2 Dec 2027`` in the locale's interval patterns."""
+def format_date_range(start, end, width="medium", language=None):
+    """``2.–3. Dez. 2027``, ``30 Nov – 2 Dec 2027`` in the locale's interval patterns (CLDR
+    has long ones for few languages, so the default is medium)."""
     if not start:
         return ""
     if not end or end == start:

@@ -125,7 +125,7 @@ def test_ical_description_is_written_in_the_readers_language(client, helsinki_vi
     response = client.get(f"{helsinki_visit.url}ics/", HTTP_ACCEPT_LANGUAGE="it", follow=True)
     (vevent,) = Calendar.from_ical(response.content).walk("VEVENT")
     description = str(vevent["DESCRIPTION"])
-    assert "dicembre 2027" in description and "09:30" in description
+    assert "dic 2027" in description and "09:30" in description
     assert "Ora dell’Europa orientale" in description
     assert "Finlandia" in str(vevent["LOCATION"])
 
