@@ -42,6 +42,7 @@ def test_admin_editors_are_accessible_and_the_practice_editor_helps(browser_page
     worksheet = make_worksheet()
     log_in(page)
 
+    found = {}
     for url in [
         reverse("wagtailadmin_pages:edit", args=[practice.pk]),
         reverse("wagtailadmin_pages:edit", args=[event.pk]),
@@ -49,7 +50,8 @@ def test_admin_editors_are_accessible_and_the_practice_editor_helps(browser_page
     ]:
         page.goto(url)
         page.wait_for_load_state("networkidle")
-        assert axe_violations(page) == [], url
+        found[url] = axe_violations(page)
+    assert found == {url: [] for url in found}
 
     # The practice editor: only Finland's regions are offered, the filter narrows them, and
     # the completeness box drops "Evidence of success" once the author writes some.
