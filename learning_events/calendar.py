@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from portal.formats import format_date_range, format_time, timezone_name
 from portal.public_address import host as public_host
 from portal.public_address import page_url
 
@@ -24,8 +25,20 @@ ICS_STATUS = {
 def event_location(event):
     if event.event_format == EventFormat.ONLINE:
         return str(EventFormat.ONLINE.label)
-    parts = [event.venue_name, event.venue_city, event.venue_country.name]
+    parts = [event.venue_name, event.venue_city, event.venue_country.local_name]
     return ", ".join(p for p in parts if p)
+
+
+def event_when(event):
+    """ "2.–3. Dez. 2027, 09:30–17:00 Mitteleuropäische Zeit" in the active language: the
+    description's first line, for calendars that show the text rather than the times."""
+    when = format_date_range(event.start_date, event.end_date)
+    if event.is_all_day or not event.start_time:
+        return when
+    times = format_time(event.start_time)
+    if event.end_time:
+        times += "–" + format_time(event.end_time)
+    return f"{when}, {times} {timezone_name(event.time_zone)}"
 
 
 def _vevent(event, request, host):
@@ -41,7 +54,7 @@ def _vevent(event, request, host):
         vevent.add("dtstart", event.local_start())
         vevent.add("dtend", event.local_end())
     url = page_url(event, request)
-    description = [event.summary]
+    description = [event_when(event), event.summary]
     if event.is_example:
         description.append(_("Example event: the dates and agenda are illustrative."))
     if url:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from portal.feeds import FeedItem, atom_response
+from portal.formats import format_date_range
 from portal.pagination import paginate
 from portal.public_address import page_url
 
@@ -74,10 +75,8 @@ def upcoming_feed(request, index):
     )
     items = []
     for event in events:
-        place = ", ".join(p for p in [event.venue_city, event.venue_country.name] if p)
-        when = event.start_date.isoformat()
-        if event.end_date != event.start_date:
-            when += f" – {event.end_date.isoformat()}"
+        place = ", ".join(p for p in [event.venue_city, event.venue_country.local_name] if p)
+        when = format_date_range(event.start_date, event.end_date)
         description = f"{event.kind_label.capitalize()} · {when} · {place}\n\n{event.summary}"
         if event.is_example:
             description += "\n\n" + _("Example event: the dates and agenda are illustrative.")

@@ -17,11 +17,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.database import DATABASE_UNAVAILABLE
 from portal.exports import to_csv
+from portal.formats import format_datetime
 from portal.parsing import parse_id
 from portal.pdf import PDFError, pdf_response, render_pdf
 
@@ -60,7 +60,9 @@ def _require(request, worksheet, check):
 
 
 def _deadline_text(worksheet):
-    return date_format(timezone.localtime(worksheet.deadline), "DATETIME_FORMAT")
+    """ "2. Dezember 2027, 17:20 Mitteleuropäische Zeit": date, time and the zone's name, in
+    the reader's language (messages end it with their own full stop)."""
+    return format_datetime(worksheet.deadline, with_zone=True)
 
 
 def _disable(form):

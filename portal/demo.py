@@ -25,7 +25,9 @@ from .models import (
     PrivacyNoticePage,
     Region,
     TargetGroup,
+    Theme,
 )
+from .models.labels import validate_labels
 from .public_address import site_address, sync_default_site
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -58,6 +60,16 @@ def _choice(value, choices, where):
     return value
 
 
+def _labels(row, where):
+    """A row's ``labels`` (names in the other languages), checked like the admin checks them."""
+    labels = row.get("labels") or {}
+    try:
+        validate_labels(labels)
+    except ValidationError as exc:
+        raise DemoDataError(f"{where}: labels: {' '.join(exc.messages)}") from None
+    return labels
+
+
 @transaction.atomic
 def load_reference_data():
     counts = {}
@@ -85,6 +97,7 @@ def load_reference_data():
             country=country,
             name=row["name"],
             defaults={
+                "name_en": row.get("name_en") or "",
                 "nuts_code": row.get("nuts_code") or "",
                 "slug": row.get("slug") or slugify(f"{row['name']}-{country.code}"),
             },
@@ -140,9 +153,20 @@ def load_reference_data():
     for row in _read("target_groups.yaml"):
         TargetGroup.objects.update_or_create(
             slug=row["slug"],
-            defaults={"name": row["name"], "description": row.get("description", "")},
+            defaults={
+                "name": row["name"],
+                "labels": _labels(row, f"target_groups.yaml: {row['slug']}"),
+                "description": row.get("description", ""),
+            },
         )
     counts["target groups"] = TargetGroup.objects.count()
+
+    for row in _read("themes.yaml"):
+        where = f"themes.yaml: {row['name']}"
+        theme = Theme.objects.filter(name__iexact=row["name"]).first() or Theme(name=row["name"])
+        theme.labels = _labels(row, where)
+        theme.save()
+    counts["themes"] = Theme.objects.count()
     return counts
 
 

@@ -147,6 +147,12 @@ def admin_init_js():
     return format_html('<script src="{}"></script>', static("portal/js/admin-init.js"))
 
 
+@hooks.register("insert_editor_js")
+def editor_labels_js():
+    """Labels the input Wagtail's tag field types into (the Themes field), for screen readers."""
+    return format_html('<script src="{}"></script>', static("portal/js/admin-labels.js"))
+
+
 # After the domain apps' types (order 0): practices and events come first in the type facet
 # and in a rebuild.
 @hooks.register("register_search_type", order=50)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.exports import to_csv
+from portal.formats import format_number
 from portal.public_address import page_url
 from portal.visibility import public_pages
 
@@ -25,7 +26,7 @@ def listed_practices():
         public_pages(PracticePage.objects)
         .select_related("country", "lead_organisation", "project")
         .prefetch_related(
-            Prefetch("regions", queryset=Region.objects.only("id", "name")),
+            Prefetch("regions", queryset=Region.objects.only("id", "name", "name_en")),
             "target_groups",
             Prefetch("theme_items", queryset=PracticeTheme.objects.select_related("tag")),
             Prefetch("budgets", queryset=PracticeBudget.objects.order_by("sort_order")),
@@ -43,8 +44,11 @@ def exportable_practices():
     )
 
 
-def theme_names(practice):
-    """The practice's theme names, sorted, from the rows listed_practices() fetched."""
+def theme_names(practice, local=False):
+    """The practice's theme names, sorted, from the rows listed_practices() fetched; in the
+    active language when ``local`` (pages and CSV), else the English names (API)."""
+    if local:
+        return sorted(item.tag.local_name for item in practice.theme_items.all())
     return sorted(item.tag.name for item in practice.theme_items.all())
 
 
@@ -65,22 +69,23 @@ def _names(items):
     return "; ".join(sorted_names(items))
 
 
+def _local_names(items):
+    return "; ".join(sorted(item.local_name for item in items))
+
+
 def _years(practice):
     return timescale(practice.start_year, practice.end_year, _("ongoing"))
 
 
 def _outcomes(practice):
     return "; ".join(
-        f"{o.label}: {o.display_value} {o.unit}".strip() + (f" ({o.year})" if o.year else "")
+        f"{o.label}: {format_number(o.value)} {o.unit}".strip() + (f" ({o.year})" if o.year else "")
         for o in practice.outcomes.all()
     )
 
 
 def _budgets(practice):
-    return "; ".join(
-        f"{b.amount:f} {b.currency}" + (f" ({b.period})" if b.period else "")
-        for b in practice.budgets.all()
-    )
+    return "; ".join(b.display for b in practice.budgets.all())
 
 
 def columns(request):
@@ -88,17 +93,17 @@ def columns(request):
     return [
         (_("Title"), lambda p: p.title),
         (_("Web address"), lambda p: page_url(p, request)),
-        (_("Country"), lambda p: p.country.name),
-        (_("Regions"), lambda p: _names(p.regions.all())),
+        (_("Country"), lambda p: p.country.local_name),
+        (_("Regions"), lambda p: _local_names(p.regions.all())),
         (_("Lead organisation"), lambda p: p.lead_organisation.name),
         (_("Partners"), lambda p: _names(p.partner_organisations.all())),
         (_("Cooperation project"), lambda p: p.project.acronym if p.project else ""),
         (_("Funding programme"), lambda p: p.get_funding_programme_display_any()),
-        (_("Themes"), lambda p: "; ".join(theme_names(p))),
-        (_("Target groups"), lambda p: _names(p.target_groups.all())),
+        (_("Themes"), lambda p: "; ".join(theme_names(p, local=True))),
+        (_("Target groups"), lambda p: _local_names(p.target_groups.all())),
         (_("Status"), lambda p: p.get_status_display()),
         (_("Timescale"), _years),
-        (_("Headline budget (EUR)"), lambda p: f"{p.budget_eur:f}" if p.budget_eur else ""),
+        (_("Headline budget (EUR)"), lambda p: format_number(p.budget_eur)),
         (_("Budget"), _budgets),
         (_("Outcomes in figures"), _outcomes),
         (_("Summary"), lambda p: p.summary),

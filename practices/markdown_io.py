@@ -69,7 +69,7 @@ FRONT_MATTER_KEYS = [
 # The keys each row may have. Which are required, how long they may be and what they may
 # contain are the model's rules, checked by its full_clean() (see build_and_clean).
 ROW_KEYS = {
-    "budgets": {"amount", "currency", "period", "funding_sources"},
+    "budgets": {"amount", "currency", "period", "year", "funding_sources"},
     "outcomes": {"label", "value", "unit", "year"},
     "contacts": {"name", "role", "organisation", "email", "phone", "public", "consent_date"},
     "links": {"title", "url"},
@@ -344,6 +344,7 @@ def resolve_practice(parsed, refs):
                 amount=amount,
                 currency=currency,
                 period=_as_text(parsed, row.get("period"), "budgets", i, "period"),
+                year=_as_int_year(parsed, row.get("year"), "budgets", i, "year"),
                 funding_sources=_as_text(
                     parsed, row.get("funding_sources"), "budgets", i, "funding_sources"
                 ),
@@ -436,6 +437,7 @@ def practice_to_data(page, include_private=True):
                     "amount": number(b.amount),
                     "currency": b.currency,
                     "period": b.period,
+                    "year": b.year,
                     "funding_sources": b.funding_sources,
                 }
             )

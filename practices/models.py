@@ -26,12 +26,15 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
+from portal.formats import format_money, validate_currency_code
 from portal.languages import original_version
 from portal.models import FundingProgramme, LeadImageMixin, Theme
 from portal.pagination import seek_paginate
 from portal.ratelimit import rate_limit
 from portal.visibility import public_pages
+from portal.widgets import CurrencySelect, RegionChooser
 
+from .panels import CompletenessPanel
 from .permissions import PracticePageForm
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
@@ -102,7 +105,10 @@ class PracticePageQuerySet(PageQuerySet):
         from portal.models import Region
 
         return self.select_related("country", "lead_organisation", "project").prefetch_related(
-            Prefetch("regions", queryset=Region.objects.only("id", "name", "slug", "country_id")),
+            Prefetch(
+                "regions",
+                queryset=Region.objects.only("id", "name", "name_en", "slug", "country_id"),
+            ),
             "target_groups",
             "themes",
             Prefetch("budgets", queryset=PracticeBudget.objects.order_by("sort_order")),
@@ -133,21 +139,28 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
         on_delete=models.PROTECT,
         related_name="practices",
         verbose_name=_("country"),
+        help_text=_("Where is the practice located? Choose the country first; its regions follow."),
     )
     regions = ParentalManyToManyField(
-        "portal.Region", blank=True, related_name="practices", verbose_name=_("regions")
+        "portal.Region",
+        blank=True,
+        related_name="practices",
+        verbose_name=_("regions"),
+        help_text=_("The regions or cities where the practice runs, in the chosen country."),
     )
     lead_organisation = models.ForeignKey(
         "portal.Organisation",
         on_delete=models.PROTECT,
         related_name="led_practices",
         verbose_name=_("lead organisation"),
+        help_text=_("The main institution involved: who runs the practice?"),
     )
     partner_organisations = ParentalManyToManyField(
         "portal.Organisation",
         blank=True,
         related_name="partner_practices",
         verbose_name=_("partner organisations"),
+        help_text=_("The main stakeholders taking part, besides the lead organisation."),
     )
     project = models.ForeignKey(
         "portal.CooperationProject",
@@ -156,6 +169,7 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
         blank=True,
         related_name="practices",
         verbose_name=_("cooperation project"),
+        help_text=_("The interregional project through which the practice was identified."),
     )
     funding_programme = models.CharField(
         _("funding programme"),
@@ -165,21 +179,66 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
         help_text=_("Leave empty to use the cooperation project's programme."),
     )
     themes = ClusterTaggableManager(
-        through=PracticeTheme, blank=True, verbose_name=_("themes"), related_name="practices"
+        through=PracticeTheme,
+        blank=True,
+        verbose_name=_("themes"),
+        related_name="practices",
+        help_text=_(
+            "The policy topics the practice addresses, in English, separated by commas "
+            "(e.g. employment, housing). Their names in other languages are set under "
+            "Reference data › Themes."
+        ),
     )
     target_groups = ParentalManyToManyField(
-        "portal.TargetGroup", blank=True, related_name="practices", verbose_name=_("target groups")
+        "portal.TargetGroup",
+        blank=True,
+        related_name="practices",
+        verbose_name=_("target groups"),
+        help_text=_("Who are the main beneficiaries of the practice?"),
     )
 
-    context = models.TextField(_("context / problem addressed"), blank=True)
-    practice = models.TextField(_("the practice"), blank=True, help_text=_("What is done and how."))
-    resources = models.TextField(_("resources and budget"), blank=True)
-    evidence = models.TextField(_("evidence of success"), blank=True)
-    difficulties = models.TextField(_("difficulties encountered"), blank=True)
-    transferability = models.TextField(_("potential for learning or transfer"), blank=True)
+    context = models.TextField(
+        _("context / problem addressed"),
+        blank=True,
+        help_text=_("Which problem or need does the practice address, and in what setting?"),
+    )
+    practice = models.TextField(
+        _("the practice"),
+        blank=True,
+        help_text=_(
+            "What is done and how: the activities, who carries them out and how the people "
+            "served take part."
+        ),
+    )
+    resources = models.TextField(
+        _("resources and budget"),
+        blank=True,
+        help_text=_("Which financial and human resources does the practice need?"),
+    )
+    evidence = models.TextField(
+        _("evidence of success"),
+        blank=True,
+        help_text=_(
+            "Why is it a good practice? The results achieved, with figures or an evaluation."
+        ),
+    )
+    difficulties = models.TextField(
+        _("difficulties encountered"),
+        blank=True,
+        help_text=_("Which difficulties were met, and what was learned from them?"),
+    )
+    transferability = models.TextField(
+        _("potential for learning or transfer"),
+        blank=True,
+        help_text=_("Why might other regions learn from it? What would they need to transfer it?"),
+    )
 
     start_year = models.PositiveSmallIntegerField(
-        _("start year"), null=True, blank=True, validators=YEAR_VALIDATORS
+        _("start year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("The year the practice started."),
     )
     end_year = models.PositiveSmallIntegerField(
         _("end year"),
@@ -189,7 +248,11 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
         help_text=_("Leave empty while the practice is ongoing."),
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=PracticeStatus.choices, default=PracticeStatus.ONGOING
+        _("status"),
+        max_length=20,
+        choices=PracticeStatus.choices,
+        default=PracticeStatus.ONGOING,
+        help_text=_("Is the practice still running, a pilot, completed or discontinued?"),
     )
     # Denormalised from the budget rows so listings can sort and band by budget without a join.
     budget_eur = models.DecimalField(
@@ -202,13 +265,14 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
     )
 
     content_panels = [
+        CompletenessPanel(),
         *Page.content_panels,
         FieldPanel("summary"),
         *LeadImageMixin.lead_image_panels,
         MultiFieldPanel(
             [
                 FieldPanel("country"),
-                FieldPanel("regions"),
+                FieldPanel("regions", widget=RegionChooser(country_field="country")),
                 FieldPanel("lead_organisation"),
                 FieldPanel("partner_organisations"),
                 FieldRowPanel([FieldPanel("project"), FieldPanel("funding_programme")]),
@@ -484,21 +548,62 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
         return self.render(request)
 
 
+class BudgetPeriod(models.TextChoices):
+    """What a budget figure covers; the labels read after the amount ("800.000 € pro Jahr")."""
+
+    TOTAL = "total", _("in total")
+    PER_YEAR = "per-year", _("per year")
+    PER_YEAR_AVERAGE = "per-year-average", _("per year (average)")
+    PER_MONTH = "per-month", _("per month")
+    YEAR = "year", _("in the year given")
+
+
 class PracticeBudget(Orderable):
     practice = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="budgets")
     amount = models.DecimalField(
-        _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("How much did it cost? The figure only, e.g. 800000."),
     )
     currency = models.CharField(
-        _("currency"), max_length=3, default="EUR", help_text=_("ISO 4217, e.g. EUR")
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        validators=[validate_currency_code],
+        help_text=_("ISO 4217 code, e.g. EUR."),
     )
     period = models.CharField(
-        _("period or year"), max_length=60, blank=True, help_text=_("e.g. total, per year, 2013")
+        _("period"),
+        max_length=20,
+        choices=BudgetPeriod.choices,
+        blank=True,
+        help_text=_("What the amount covers: the whole practice, a year, a month."),
     )
-    funding_sources = models.CharField(_("funding sources"), max_length=255, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("For “in the year given”: the year the amount was spent."),
+    )
+    funding_sources = models.CharField(
+        _("funding sources"),
+        max_length=255,
+        blank=True,
+        help_text=_("Who paid for it, e.g. European Social Fund and the municipality."),
+    )
 
     panels = [
-        FieldRowPanel([FieldPanel("amount"), FieldPanel("currency"), FieldPanel("period")]),
+        FieldRowPanel(
+            [
+                FieldPanel("amount"),
+                FieldPanel("currency", widget=CurrencySelect),
+                FieldPanel("period"),
+                FieldPanel("year"),
+            ]
+        ),
         FieldPanel("funding_sources"),
     ]
 
@@ -508,18 +613,45 @@ class PracticeBudget(Orderable):
     def __str__(self):
         return f"{self.amount} {self.currency}"
 
-    def save(self, *args, **kwargs):
-        self.currency = self.currency.upper()
-        super().save(*args, **kwargs)
+    def clean(self):
+        super().clean()
+        if self.period == BudgetPeriod.YEAR and not self.year:
+            raise ValidationError({"year": _("Give the year the amount was spent.")})
+
+    @property
+    def period_text(self):
+        """ "pro Jahr (Durchschnitt)", "im Jahr 2013": what the amount covers, in the active
+        language."""
+        if self.period == BudgetPeriod.YEAR and self.year:
+            return _("in %(year)s") % {"year": self.year}
+        return str(self.get_period_display()) if self.period else ""
+
+    @property
+    def display(self):
+        """ "800.000 € pro Jahr (Durchschnitt)": the amount in the language's currency format
+        followed by what it covers; how every page, export and the API's label write it."""
+        return " ".join(filter(None, [format_money(self.amount, self.currency), self.period_text]))
 
 
 class PracticeOutcome(Orderable):
     practice = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="outcomes")
-    label = models.CharField(_("label"), max_length=255)
-    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    label = models.CharField(
+        _("label"),
+        max_length=255,
+        help_text=_("What was measured, e.g. Young people reached."),
+    )
+    value = models.DecimalField(
+        _("value"), max_digits=16, decimal_places=2, help_text=_("The figure, e.g. 1400.")
+    )
+    unit = models.CharField(
+        _("unit"), max_length=40, blank=True, help_text=_("e.g. people, households, %")
+    )
     year = models.PositiveSmallIntegerField(
-        _("year"), null=True, blank=True, validators=YEAR_VALIDATORS
+        _("year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("The year the figure refers to."),
     )
 
     panels = [

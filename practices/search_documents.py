@@ -7,6 +7,7 @@ from operator import itemgetter
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.formats import babel_locale, language_code
 from search.thesaurus import reference_labels
 
 from .models import NARRATIVE_SECTIONS, PracticePage, timescale
@@ -189,7 +190,32 @@ def _choice_labels_in(language):
 
 def practice_choice_labels():
     status_labels, programme_labels, _type_label, _ongoing = _choice_labels()
-    return {"status": status_labels, "programme": programme_labels}
+    labels = {"status": status_labels, "programme": programme_labels}
+    language = language_code()
+    if language != "en":
+        # The index stores English names; facets show the reader's: countries from CLDR (no
+        # query), target groups and themes from their labels (one query each, only those
+        # that have a name in this language).
+        from portal.models import TargetGroup, Theme
+
+        labels["country"] = _country_names(language)
+        for facet, model in (("target_group", TargetGroup), ("theme", Theme)):
+            labels[facet] = {
+                slug: names[language]
+                for slug, names in model.objects.filter(labels__has_key=language).values_list(
+                    "slug", "labels"
+                )
+            }
+    return labels
+
+
+@lru_cache(maxsize=16)
+def _country_names(language):
+    return {
+        code: name
+        for code, name in babel_locale(language).territories.items()
+        if len(code) == 2 and code.isalpha()
+    }
 
 
 def localise_practice_display(display):

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, TaskState
 
@@ -70,6 +71,68 @@ CRITERIA = [
 ]
 CRITERION_NAMES = [name for name, _label, _help in CRITERIA]
 
+# What each criterion is judged on: the parts of a practice a validator expects filled in.
+# (field, label, kind): "text" a narrative or text field, "many" a many-to-many or tag field,
+# "rows" an inline list (budgets, outcomes). The editor's completeness box
+# (practices/panels.py) lists those still empty, and each criterion of the validator's checklist
+# names them, so author and validator read the same list.
+CRITERION_SECTIONS = {
+    "relevance": [
+        ("context", _("Context / problem addressed"), "text"),
+        ("target_groups", _("Target groups"), "many"),
+    ],
+    "evidence": [
+        ("evidence", _("Evidence of success"), "text"),
+        ("outcomes", _("Outcome figures"), "rows"),
+    ],
+    "transferability": [
+        ("transferability", _("Potential for learning or transfer"), "text"),
+        ("resources", _("Resources and budget"), "text"),
+        ("difficulties", _("Difficulties encountered"), "text"),
+    ],
+    "sustainability": [
+        ("budgets", _("Budget"), "rows"),
+        ("start_year", _("Start year"), "text"),
+    ],
+    "participation": [("practice", _("The practice"), "text")],
+    "ethics": [("themes", _("Themes"), "many")],
+}
+
+
+def expected_sections():
+    """[(field, label, kind, criterion label)] in checklist order, each field once."""
+    labels = {name: label for name, label, _help in CRITERIA}
+    seen, sections = set(), []
+    for criterion in CRITERION_NAMES:
+        for field, label, kind in CRITERION_SECTIONS.get(criterion, []):
+            if field not in seen:
+                seen.add(field)
+                sections.append((field, label, kind, labels[criterion]))
+    return sections
+
+
+def _is_empty(practice, field, kind):
+    value = getattr(practice, field, None)
+    if kind == "text":
+        return value in (None, "") or (isinstance(value, str) and not value.strip())
+    return not value.all()
+
+
+def missing_sections(practice):
+    """The expected sections this practice leaves empty: [(field, label, criterion label)]."""
+    return [
+        (field, label, criterion)
+        for field, label, kind, criterion in expected_sections()
+        if _is_empty(practice, field, kind)
+    ]
+
+
+def _criterion_help(name, help_text):
+    sections = ", ".join(str(label) for _f, label, _k in CRITERION_SECTIONS.get(name, []))
+    if not sections:
+        return help_text
+    return format_lazy("{} {}", help_text, _("Judged on: %(sections)s.") % {"sections": sections})
+
 
 def _verdict_field(label, help_text, required):
     return forms.ChoiceField(
@@ -87,7 +150,9 @@ class ApproveForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label, help_text in CRITERIA:
-            self.fields[name] = _verdict_field(label, help_text, required=True)
+            self.fields[name] = _verdict_field(
+                label, _criterion_help(name, help_text), required=True
+            )
         self.fields["comment"] = forms.CharField(
             label=_("Comment"), required=False, widget=forms.Textarea({"rows": 3})
         )
@@ -114,7 +179,9 @@ class RequestChangesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label, help_text in CRITERIA:
-            self.fields[name] = _verdict_field(label, help_text, required=False)
+            self.fields[name] = _verdict_field(
+                label, _criterion_help(name, help_text), required=False
+            )
         self.fields["comment"] = forms.CharField(
             label=_("What should the author change?"),
             required=True,

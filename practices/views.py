@@ -69,7 +69,7 @@ def compare(request):
     chosen = [("p", p.pk) for p in practices]
     for practice in practices:
         practice.remove_url = "?" + urlencode([pair for pair in chosen if pair[1] != practice.pk])
-        practice.theme_names = theme_names(practice)
+        practice.theme_names = theme_names(practice, local=True)
     find = SearchQuery(text=request.GET.get("find", ""))
     room = len(practices) < MAX_COMPARED
     return TemplateResponse(

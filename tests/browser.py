@@ -65,3 +65,23 @@ def browser_page(live_server):
             from django.db import connections
 
             connections.close_all()
+
+
+AXE_JS = os.path.join(os.path.dirname(__file__), "vendor", "axe-core-4.10.3.min.js")
+
+
+def axe_violations(page, context=None):
+    """axe-core's violations on the page now (WCAG 2.1 A/AA and best practices), as
+    ["rule: target, …"] lines so a failure says what to fix."""
+    # evaluate(), not add_script_tag(): the portal's Content-Security-Policy refuses inline
+    # scripts, and scripts run through the DevTools protocol are not subject to it.
+    with open(AXE_JS, encoding="utf-8") as source:
+        page.evaluate(source.read())
+    result = page.evaluate(
+        "async (context) => await axe.run(context || document, {resultTypes: ['violations']})",
+        context,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]

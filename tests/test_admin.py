@@ -50,8 +50,9 @@ def test_editor_creates_edits_and_publishes_a_practice(admin_client, practice_in
         {
             "budgets-TOTAL_FORMS": "1",
             "budgets-0-amount": "2500000",
-            "budgets-0-currency": "eur",
-            "budgets-0-period": "2014",
+            "budgets-0-currency": "EUR",
+            "budgets-0-period": "year",
+            "budgets-0-year": "2014",
             "budgets-0-ORDER": "1",
             "budgets-0-id": "",
             "outcomes-TOTAL_FORMS": "1",

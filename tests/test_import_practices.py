@@ -118,7 +118,12 @@ def test_import_publish_flag(reference, tmp_path):
         (("start_year: 2012", "start_year: 1850"), 10, "start_year: Ensure this value is greater"),
         (("status: ongoing", "status: dormant"), 9, "status: Value 'dormant' is not a valid"),
         (("  - amount: 32000000", "  - amount: -5"), 12, "budgets 1, amount: Ensure this value"),
-        (("    period: total", "    period: " + "p" * 61), 14, "budgets 1, period: Ensure this"),
+        (("    period: total", "    period: yearly"), 14, "budgets 1, period: Value 'yearly' is"),
+        (
+            ("    currency: BGN", "    currency: XYZ"),
+            13,
+            "budgets 1, currency: “XYZ” is not an ISO",
+        ),
         (("  - name: Jane Doe", "  - name: " + "J" * 151), 22, "contacts 1, name: Ensure this"),
         (("    consent_date: 2024-05-31\n", ""), 22, "consent_date: Give the date the person"),
         (

@@ -65,7 +65,7 @@ def test_practice_page_shows_the_record(client, practice_index):
         title="Vamos",
         start_year=2012,
         status="ongoing",
-        budgets=[{"amount": Decimal("2500000"), "currency": "EUR", "period": "2014"}],
+        budgets=[{"amount": Decimal("2500000"), "currency": "EUR", "period": "year", "year": 2014}],
         outcomes=[{"label": "Young people reached", "value": Decimal(1400), "unit": "youths"}],
         context="Young people *at risk*.",
         practice="Outreach work.",
@@ -73,7 +73,8 @@ def test_practice_page_shows_the_record(client, practice_index):
     html = client.get(page.url).content.decode()
     for text in [
         "Vamos",
-        "2,500,000 EUR",
+        "€2,500,000",
+        "in 2014",
         "1,400",
         "Young people reached",
         "<em>at risk</em>",

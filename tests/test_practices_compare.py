@@ -39,7 +39,7 @@ def test_two_practices_side_by_side_in_the_order_chosen(client, corpus):
     assert response.status_code == 200
     html = response.content.decode()
     assert column_titles(html) == ["Inclusion of adults with ADHD", "Help at Home"]
-    for fact in ["Bulgaria", "Denmark (Midtjylland)", "Older people", "16,000,000 EUR"]:
+    for fact in ["Bulgaria", "Denmark (Midtjylland)", "Older people", "€16,000,000"]:
         assert fact in html
     assert "City of Randers" in html and "Agency for Social Assistance" in html
     # Each column's remove link keeps the other practice.
@@ -80,7 +80,7 @@ def test_comparison_downloads_as_csv(client, corpus):
     assert [row[0] for row in table[1:]] == ["Help at Home", "'=HYPERLINK(1)"]
     record = dict(zip(table[0], table[1], strict=True))
     assert record["Web address"] == "http://localhost/practices/help-at-home/"
-    assert record["Headline budget (EUR)"] == "16000000.00"
+    assert record["Headline budget (EUR)"] == "16,000,000"  # in the reader's number format
     assert record["Cooperation project"] == "NEAR"
     assert record["Themes"] == "employment; home care"
     assert record["Timescale"] == "2015–ongoing"

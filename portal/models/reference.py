@@ -8,17 +8,33 @@ from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TagBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.search import index
+
+from portal.formats import country_name, language_code
 
 from .images import LeadImageMixin
+from .labels import LabelledModel
 
 
-class Country(models.Model):
+class Country(index.Indexed, models.Model):
+    """A country by its ISO code. ``name`` is the English name the records are filed under;
+    readers see CLDR's name in their language (``local_name``)."""
+
     code = models.CharField(
         _("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. ES")
     )
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, help_text=_("In English, e.g. Spain.")
+    )
 
     panels = [FieldPanel("code"), FieldPanel("name")]
+    # The admin's country chooser searches these (Wagtail offers search on indexed models).
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("code"),
+        index.SearchField("code"),
+    ]
 
     class Meta:
         ordering = ["name"]
@@ -26,15 +42,30 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
     def save(self, *args, **kwargs):
         self.code = self.code.upper()
         super().save(*args, **kwargs)
 
+    @property
+    def local_name(self):
+        """CLDR's name in the active language: "Deutschland", "Germania", "Германия"."""
+        return country_name(self.code, default=self.name)
+
 
 class Region(models.Model):
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(
+        _("name"),
+        max_length=150,
+        help_text=_("In the region's own language, as people there write it, e.g. Lombardia."),
+    )
+    name_en = models.CharField(
+        _("English name"),
+        max_length=150,
+        blank=True,
+        help_text=_("Only where it differs from the name, e.g. Lombardy."),
+    )
     nuts_code = models.CharField(
         _("NUTS code"), max_length=10, blank=True, help_text=_("Where known, e.g. ES41")
     )
@@ -44,7 +75,7 @@ class Region(models.Model):
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
 
     panels = [
-        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
         FieldPanel("slug"),
         FieldPanel("nuts_code"),
         FieldPanel("country"),
@@ -63,6 +94,14 @@ class Region(models.Model):
 
     def get_absolute_url(self):
         return reverse("portal:region_detail", args=[self.slug])
+
+    @property
+    def local_name(self):
+        """The name in the region's own language; English readers also get the English name
+        where it differs: "Lombardia (Lombardy)"."""
+        if self.name_en and self.name_en != self.name and language_code() == "en":
+            return f"{self.name} ({self.name_en})"
+        return self.name
 
 
 class OrganisationType(models.TextChoices):
@@ -185,14 +224,19 @@ class CooperationProject(LeadImageMixin, ClusterableModel):
             )
 
 
-class TargetGroup(models.Model):
+class TargetGroup(LabelledModel):
     """A controlled list, so that facets count the same group under one name."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("In English."))
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("labels"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+    ]
 
     class Meta:
         ordering = ["name"]
@@ -200,14 +244,17 @@ class TargetGroup(models.Model):
         verbose_name_plural = _("target groups")
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
 
-class Theme(TagBase):
+class Theme(LabelledModel, TagBase):
     """Themes are free tags (django-taggit) with their own table, kept apart from Wagtail's
-    image and document tags."""
+    image and document tags. Editors type the English name in the tag input; its names in
+    the other languages are set on the theme itself (Reference data › Themes)."""
 
     free_tagging = True
+
+    panels = [FieldPanel("name"), FieldPanel("labels"), FieldPanel("slug")]
 
     class Meta:
         ordering = ["name"]
