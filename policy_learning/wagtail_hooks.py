@@ -64,3 +64,11 @@ def load_demo_action_plans(home):
     from .demo import load_demo_action_plans
 
     return load_demo_action_plans(home)
+
+
+# After the portal's reference data (order 50): the last type in the API.
+@hooks.register("register_public_record", order=60)
+def action_plan_public_record():
+    from .schemas import action_plan_record
+
+    return action_plan_record()

@@ -37,7 +37,7 @@ urlpatterns = [
     path("", include("portal.reference_urls")),
     path("search/", include("search.urls")),
     path("practices/", include("practices.urls")),
-    path("api/v1/", include("practices.api_urls")),
+    path("api/v1/", include("portal.api_urls")),
     path("validation-criteria/", validation_criteria, name="validation_criteria"),
 ]
 

@@ -168,3 +168,25 @@ def organisation_search_type():
     from .search_documents import organisation_search_type
 
     return organisation_search_type()
+
+
+# After the domain apps' records (order 0), as in the search's type facet.
+@hooks.register("register_public_record", order=50)
+def project_public_record():
+    from .schemas import project_record
+
+    return project_record()
+
+
+@hooks.register("register_public_record", order=50)
+def region_public_record():
+    from .schemas import region_record
+
+    return region_record()
+
+
+@hooks.register("register_public_record", order=50)
+def organisation_public_record():
+    from .schemas import organisation_record
+
+    return organisation_record()

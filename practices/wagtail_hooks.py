@@ -251,3 +251,10 @@ def land_where_the_reviewer_may_go(request, page):
     if PagePermissionPolicy().explorable_instances(request.user).filter(pk=parent.pk).exists():
         return None
     return redirect("wagtailadmin_home")
+
+
+@hooks.register("register_public_record")
+def practice_public_record():
+    from .schemas import practice_record
+
+    return practice_record()
