@@ -8,10 +8,10 @@ import csv
 import io
 import json
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja.responses import NinjaJSONEncoder
 
 from search.engines import search
 from search.query import SearchQuery
@@ -103,10 +103,11 @@ def csv_response(name, header, rows):
 
 def json_chunks(records, about):
     """``{"about": {...}, "results": [summary, ...]}``, a record at a time."""
-    yield '{"about": ' + json.dumps(about, cls=DjangoJSONEncoder) + ', "results": ['
+    yield '{"about": ' + json.dumps(about, cls=NinjaJSONEncoder) + ', "results": ['
     first = True
     for summary in records:
-        yield ("" if first else ", ") + summary.model_dump_json()
+        # The API's own encoder, so that a record reads exactly as in the API's list.
+        yield ("" if first else ", ") + json.dumps(summary.model_dump(), cls=NinjaJSONEncoder)
         first = False
     yield "]}"
 

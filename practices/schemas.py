@@ -248,3 +248,43 @@ def practice_record():
         detail_queryset=practices_with_contacts,
         modified="last_published_at",
     )
+
+
+class FileContact(Schema):
+    """A contact as a Markdown file holds it (editors' downloads hold every contact)."""
+
+    name: str
+    role: str
+    organisation: str
+    email: str
+    phone: str
+    public: bool
+    consent_date: datetime.date | None
+
+
+class PracticeFile(PracticeRecord):
+    """The public record with the references a Markdown file names things by and what only
+    editors see (practices/markdown_io.py): the file format is this record, not a shape of
+    its own."""
+
+    slug: str
+    project_acronym: str | None
+    own_funding_programme: str | None
+    target_group_slugs: list[str]
+    file_contacts: list[FileContact]
+
+    @staticmethod
+    def resolve_project_acronym(obj):
+        return obj.project.acronym if obj.project_id else None
+
+    @staticmethod
+    def resolve_own_funding_programme(obj):
+        return obj.funding_programme or None
+
+    @staticmethod
+    def resolve_target_group_slugs(obj):
+        return [group.slug for group in obj.target_groups.all()]
+
+    @staticmethod
+    def resolve_file_contacts(obj):
+        return list(obj.contacts.all())

@@ -77,8 +77,8 @@ def test_comparison_downloads_as_csv(client, corpus):
     home = corpus["home"]
     formula = make_practice(title="=HYPERLINK(1)")  # a spreadsheet formula stays text
     table = rows(client.get(COMPARE, {"p": [home.pk, formula.pk], "format": "csv"}))
-    assert table[0][:3] == ["Title", "Web address", "Country"]
-    assert [row[0] for row in table[1:]] == ["Help at Home", "'=HYPERLINK(1)"]
+    assert table[0][:4] == ["Id", "Title", "Web address", "Summary"]
+    assert [row[1] for row in table[1:]] == ["Help at Home", "'=HYPERLINK(1)"]
     record = dict(zip(table[0], table[1], strict=True))
     assert record["Web address"] == "http://localhost/practices/help-at-home/"
     assert record["Headline budget (EUR)"] == "16000000.0"
@@ -136,7 +136,7 @@ def test_practice_list_offers_compare(client, corpus):
 
 def test_download_holds_what_the_search_finds_in_its_order(client, corpus):
     table = rows(client.get(DOWNLOAD, {"sort": "budget"}))
-    assert [row[0] for row in table[1:]] == [
+    assert [row[1] for row in table[1:]] == [
         "Help at Home",
         "Social caretakers in public housing",
         "Inclusion of adults with ADHD",
@@ -146,12 +146,12 @@ def test_download_holds_what_the_search_finds_in_its_order(client, corpus):
     narrowed = rows(client.get(DOWNLOAD, {"q": "older people", "country": "IT", "type": "event"}))
     # The caretakers hold both words; the food bank only "people" (the partial tier: fewer
     # than a page hold both), as on the search page.
-    assert [row[0] for row in narrowed[1:]] == [
+    assert [row[1] for row in narrowed[1:]] == [
         "Social caretakers in public housing",
         "Food bank network",
     ]
     page = client.get("/search/", {"q": "older people", "country": "IT"})
-    assert [row[0] for row in narrowed[1:]] == [hit.title for hit in page.context["hits"]]
+    assert [row[1] for row in narrowed[1:]] == [hit.title for hit in page.context["hits"]]
     # Junk in the query string still gives a file, of nothing.
     junk = client.get(DOWNLOAD, {"q": "\x00zzzz", "page": "x", "budget": "nonsense"})
     assert junk.status_code == 200 and len(rows(junk)) == 1
@@ -161,7 +161,7 @@ def test_download_pages_through_the_engine_and_stops_at_the_limit(client, corpus
     monkeypatch.setattr(downloads, "CHUNK", 2)
     monkeypatch.setattr(downloads, "DOWNLOAD_LIMIT", 3)
     table = rows(client.get(DOWNLOAD, {"sort": "budget"}))
-    assert [row[0] for row in table[1:]] == [
+    assert [row[1] for row in table[1:]] == [
         "Help at Home",
         "Social caretakers in public housing",
         "Inclusion of adults with ADHD",
