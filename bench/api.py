@@ -37,6 +37,7 @@ def parse_args():
     parser.add_argument("--reuse", action="store_true", help="keep a database of --size")
     parser.add_argument("--repeat", type=int, default=15, help="runs per API query")
     parser.add_argument("--downloads", type=int, default=3, help="runs per download")
+    parser.add_argument("--skip-api", action="store_true", help="time the downloads only")
     return parser.parse_args()
 
 
@@ -70,8 +71,16 @@ def main():
         print(f"built and indexed {args.size:,} practices in {time.monotonic() - started:.0f} s")
     client = Client()
     mix = builder.query_mix(rng)
-    timed, percentile = builder.timed, builder.percentile
 
+    if not args.skip_api:
+        api(client, mix, args, builder)
+    downloads(client, mix, args, builder)
+
+
+def api(client, mix, args, builder):
+    from practices.models import PracticePage
+
+    timed, percentile = builder.timed, builder.percentile
     print(f"\n== API, N = {PracticePage.objects.count():,} practices")
     for per_page in (20, 100):
         times = []
@@ -98,6 +107,9 @@ def main():
         times = timed(lambda p=path: client.get(f"/api/v1/{p}/"), args.repeat)
         print(f"   /api/v1/{path}/: p50 {statistics.median(times):.1f} ms")
 
+
+def downloads(client, mix, args, builder):
+    timed = builder.timed
     print("\n== downloads of search results (type=practice, at most 5,000 rows)")
     for label, params in mix:
         if label not in ("common word", "word + 2 facets", "browse, 3 facets"):

@@ -3,12 +3,10 @@ queryset recipe, read by the API, the downloads and the search documents."""
 
 import datetime
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 
-from portal.public_address import absolute_url
-from portal.records import Named, PublicRecord, names, resolve_page_url
+from portal.records import Named, PublicRecord, detail_url, names, resolve_page_url
 from portal.visibility import public_pages
 
 from .models import LearningEventPage
@@ -80,7 +78,7 @@ class EventSummary(Schema):
 
     @staticmethod
     def resolve_detail(obj):
-        return absolute_url(reverse("api:event_detail", args=[obj.pk]))
+        return detail_url("api:event_detail", obj.pk)
 
 
 class EventRecord(EventSummary):

@@ -4,12 +4,10 @@ published, no view restriction) are records."""
 
 import datetime
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 
-from portal.public_address import absolute_url
-from portal.records import Cell, PublicRecord, names, resolve_page_url
+from portal.records import Cell, PublicRecord, detail_url, names, resolve_page_url
 
 from .models import ActionPlanPage
 from .queries import public_action_plans
@@ -78,7 +76,7 @@ class ActionPlanSummary(Schema):
 
     @staticmethod
     def resolve_detail(obj):
-        return absolute_url(reverse("api:action_plan_detail", args=[obj.pk]))
+        return detail_url("api:action_plan_detail", obj.pk)
 
 
 class ActionPlanRecord(ActionPlanSummary):

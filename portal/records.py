@@ -11,11 +11,13 @@ docs/api.md.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
+from django.urls import reverse
 from ninja import Schema
 from wagtail import hooks
 
-from .public_address import page_url
+from .public_address import absolute_url, page_url
 
 
 @dataclass
@@ -75,6 +77,20 @@ def context_request(context):
 def resolve_page_url(obj, context):
     """A page's public absolute URL, for the ``url`` field of page records."""
     return page_url(obj, context_request(context))
+
+
+@lru_cache(maxsize=64)
+def _detail_template(url_name):
+    return absolute_url(reverse(url_name, args=[PLACEHOLDER_ID]))
+
+
+PLACEHOLDER_ID = 987654321
+
+
+def detail_url(url_name, pk):
+    """The absolute address of a record in the API (``url_name`` e.g. "api:practice_detail"),
+    reversed once per name: a download writes thousands."""
+    return _detail_template(url_name).replace(str(PLACEHOLDER_ID), str(pk))
 
 
 def names(items):

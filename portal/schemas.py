@@ -11,7 +11,7 @@ from ninja import Schema
 
 from .models import CooperationProject, FundingProgramme, Organisation, Region
 from .public_address import absolute_url
-from .records import Named, PublicRecord, names
+from .records import Named, PublicRecord, detail_url, names
 
 # --- the recipes: what each record (and its search document) reads -----------------------
 
@@ -36,7 +36,7 @@ def organisation_url(organisation):
 
 
 def _api(name, pk):
-    return absolute_url(reverse(f"api:{name}", args=[pk]))
+    return detail_url(f"api:{name}", pk)
 
 
 # --- schemas ------------------------------------------------------------------------------

@@ -4,14 +4,12 @@ come from these schemas and the one recipe, ``PracticePage.objects.with_record_d
 
 import datetime
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 
 from portal.models import FundingProgramme
-from portal.public_address import absolute_url
-from portal.records import Cell, Named, PublicRecord, names, resolve_page_url
+from portal.records import Cell, Named, PublicRecord, detail_url, names, resolve_page_url
 from portal.visibility import public_pages
 
 from .models import NARRATIVE_SECTIONS, PracticeContact, PracticePage
@@ -153,7 +151,7 @@ class PracticeSummary(Schema):
 
     @staticmethod
     def resolve_detail(obj):
-        return absolute_url(reverse("api:practice_detail", args=[obj.pk]))
+        return detail_url("api:practice_detail", obj.pk)
 
 
 class PracticeRecord(PracticeSummary):
