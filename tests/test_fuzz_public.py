@@ -376,7 +376,8 @@ def test_api_detail_and_unknown_addresses_answer_json(data, tail, method):
         if found:
             assert response.status_code == 200
         elif re.fullmatch(r"practices/[^/]+/", tail):
-            assert response.status_code in (404, 422)
+            # pydantic reads "+5" as 5, so a signed id may find its practice too.
+            assert response.status_code in (200, 404, 422)
         else:
             assert response.status_code == 404
 
