@@ -6,16 +6,10 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .models import LearningEventPage
+from .schemas import findable_events
 
 # Text fields each kind adds, read from the specific page when present.
 KIND_TEXT_FIELDS = ("topic", "policy_challenge", "policy_instrument", "what_was_learned")
-
-
-def findable_events():
-    """Events with what their documents need; search/ keeps the public ones."""
-    return LearningEventPage.objects.with_card_data().prefetch_related(
-        "participating_organisations", "participating_regions", "agenda_sessions"
-    )
 
 
 def _dates(start_date, end_date):

@@ -219,3 +219,10 @@ def event_roles(groups):
         f"Events: coordinators may add under '{index.title}' and manage their projects' "
         "events and worksheets"
     )
+
+
+@hooks.register("register_public_record")
+def learning_event_public_record():
+    from .schemas import event_record
+
+    return event_record()

@@ -168,3 +168,11 @@ def only_public_plans_in_the_sitemap(pages):
 
     hidden = ActionPlanPage.objects.exclude(plan_status__in=PUBLIC_PLAN_STATUSES)
     return pages.exclude(pk__in=hidden.values("pk"))
+
+
+# After the portal's reference data (order 50): the last type in the API.
+@hooks.register("register_public_record", order=60)
+def action_plan_public_record():
+    from .schemas import action_plan_record
+
+    return action_plan_record()

@@ -8,15 +8,14 @@ page of results shown (hook ``portal_reference_counts``), so they are never stal
 """
 
 from html import unescape
-from urllib.parse import urlencode
 
-from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from .markdown import render_markdown
 from .models import CooperationProject, FundingProgramme, Organisation, OrganisationType, Region
+from .schemas import findable_organisations, findable_projects, findable_regions, organisation_url
 
 
 def _plain(markdown_text):
@@ -65,10 +64,6 @@ def _with_counts(model):
 
 
 # Projects ---------------------------------------------------------------------------------
-
-
-def findable_projects():
-    return CooperationProject.objects.prefetch_related("countries", "partners__region")
 
 
 def project_document(project):
@@ -135,10 +130,6 @@ def localise_project_display(display):
 # Regions ----------------------------------------------------------------------------------
 
 
-def findable_regions():
-    return Region.objects.select_related("country")
-
-
 def region_document(region):
     from search.registry import SearchDocument
 
@@ -172,17 +163,6 @@ def localise_region_display(display):
 
 
 # Organisations ----------------------------------------------------------------------------
-
-
-def findable_organisations():
-    return Organisation.objects.select_related("country", "region").prefetch_related("projects")
-
-
-def organisation_url(organisation):
-    """Organisations have no page of their own: their card leads to what names them (the
-    practices, events and projects they take part in)."""
-    name = organisation.name.replace('"', " ")
-    return reverse("search:search") + "?" + urlencode({"q": f'"{name}"'})
 
 
 def organisation_document(organisation):

@@ -1,77 +1,74 @@
-"""XLSX downloads: one sheet of rows under a frozen header, and a second sheet saying what the
-file holds (where it comes from, when it was made, which filters)."""
+"""XLSX downloads: real cells (numbers as numbers, dates as dates), a frozen header row, and a
+second sheet saying what the download holds. Written with openpyxl's write-only mode, which
+keeps each row on disk as it comes, and sent from a temporary file: a large download never
+sits in memory."""
 
 import datetime
-import decimal
-import io
+import tempfile
+from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .exports import cell as text_cell
+from .exports import FORMULA_PREFIXES
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Excel's limit on a cell's text.
+MAX_CELL_TEXT = 32_767
 
 
-def _value(value):
-    """Numbers stay numbers and dates dates; text goes through the CSV rule that keeps a
-    leading = + - @ from being run as a formula."""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
+def xlsx_cell(value):
+    """A value as openpyxl should write it: aware datetimes in the portal's time zone without
+    it (Excel knows none), text that a spreadsheet would run as a formula kept as text."""
+    if value is None or isinstance(value, bool | int | float):
         return value
-    if isinstance(value, decimal.Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Decimal):
+        return float(value)
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.replace(tzinfo=None, microsecond=0)
+            value = timezone.localtime(value).replace(tzinfo=None)
+        return value.replace(microsecond=0)
     if isinstance(value, datetime.date):
         return value
-    return text_cell(value)
+    text = str(value)[:MAX_CELL_TEXT]
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
 
 
-def _sheet_title(title):
-    return str(title)[:31].translate({ord(c): " " for c in "[]:*?/\\"}) or "Sheet"
-
-
-def xlsx_bytes(header, rows, about, title="Data"):
+def write_xlsx(target, header, rows, about, title=None):
+    """Write the workbook to ``target`` (a path or a binary file): the first sheet holds
+    ``header`` (frozen) and ``rows`` (an iterable of lists), the second the (label, value)
+    pairs of ``about``."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(title))
+    sheet = workbook.create_sheet(title=(title or _("Data"))[:31])
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     heading_cells = []
     for heading in header:
-        heading_cell = WriteOnlyCell(sheet, value=str(heading))
-        heading_cell.font = bold
-        heading_cells.append(heading_cell)
+        cell = WriteOnlyCell(sheet, value=xlsx_cell(str(heading)))
+        cell.font = bold
+        heading_cells.append(cell)
     sheet.append(heading_cells)
     for row in rows:
-        cells = []
-        for value in row:
-            value = _value(value)
-            data_cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, datetime.datetime):
-                data_cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, datetime.date):
-                data_cell.number_format = "yyyy-mm-dd"
-            cells.append(data_cell)
-        sheet.append(cells)
-    about_sheet = workbook.create_sheet(_sheet_title("About"))
+        sheet.append([xlsx_cell(value) for value in row])
+    info = workbook.create_sheet(title=_("About")[:31])
     for label, value in about:
-        about_sheet.append([str(label), _value(value)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        info.append([xlsx_cell(str(label)), xlsx_cell(value)])
+    workbook.save(target)
 
 
-def xlsx_response(filename, header, rows, about):
-    """An XLSX download: ``rows`` (an iterable of lists) under ``header`` on the first sheet,
-    header row frozen; ``about`` ((label, value) pairs) on a second sheet."""
-    response = HttpResponse(xlsx_bytes(header, rows, about), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def xlsx_response(filename, header, rows, about, title=None):
+    """A download of the workbook ``write_xlsx`` makes, as ``filename`` (".xlsx" added when
+    missing). Rows are written to a temporary file as they come, which is then streamed."""
+    if not filename.endswith(".xlsx"):
+        filename += ".xlsx"
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    write_xlsx(spool, header, rows, about, title=title)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

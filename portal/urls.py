@@ -34,7 +34,7 @@ urlpatterns = [
         name="wagtailcore_authenticate_with_password",
     ),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/v1/", include("practices.api_urls")),
+    path("api/v1/", include("portal.api_urls")),
 ]
 
 if settings.DEBUG:

@@ -222,3 +222,25 @@ def load_demo_illustrations(home):
     from .demo_images import load_illustrations
 
     return f"Lead illustrations: {load_illustrations()} given."
+
+
+# After the domain apps' records (order 0), as in the search's type facet.
+@hooks.register("register_public_record", order=50)
+def project_public_record():
+    from .schemas import project_record
+
+    return project_record()
+
+
+@hooks.register("register_public_record", order=50)
+def region_public_record():
+    from .schemas import region_record
+
+    return region_record()
+
+
+@hooks.register("register_public_record", order=50)
+def organisation_public_record():
+    from .schemas import organisation_record
+
+    return organisation_record()

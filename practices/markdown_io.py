@@ -406,67 +406,58 @@ def resolve_practice(parsed, refs):
 
 
 def practice_to_data(page, include_private=True):
-    """The front-matter dictionary and sections of a page, in file order. Without
-    ``include_private`` (public downloads) only contacts who consented are listed, and never
-    with their email address."""
+    """The front-matter dictionary and sections of a page, in file order, read through the
+    practice's public record (practices/schemas.py) with the references a file names things
+    by (``PracticeFile``). Without ``include_private`` (public downloads) only contacts who
+    consented are listed, and never with their email address."""
+    from .schemas import PracticeFile
 
-    def number(value):
-        if value is None:
+    record = PracticeFile.model_validate(page)
+
+    def number(text):
+        if text is None:
             return None
-        value = value.normalize()
+        value = Decimal(text).normalize()
         return int(value) if value == value.to_integral_value() else float(value)
 
     data = {
-        "slug": page.slug,
-        "title": page.title,
-        "summary": page.summary,
-        "country": page.country.code,
-        "regions": [r.name for r in page.regions.all()],
-        "lead_organisation": page.lead_organisation.name,
-        "partner_organisations": [o.name for o in page.partner_organisations.all()],
-        "project": page.project.acronym if page.project_id else None,
-        "funding_programme": page.funding_programme or None,
-        "themes": sorted(t.name for t in page.themes.all()),
-        "target_groups": [g.slug for g in page.target_groups.all()],
-        "status": page.status,
-        "start_year": page.start_year,
-        "end_year": page.end_year,
+        "slug": record.slug,
+        "title": record.title,
+        "summary": record.summary,
+        "country": record.country.code,
+        "regions": record.regions,
+        "lead_organisation": record.lead_organisation,
+        "partner_organisations": record.partner_organisations,
+        "project": record.project_acronym,
+        "funding_programme": record.own_funding_programme,
+        "themes": record.themes,
+        "target_groups": record.target_group_slugs,
+        "status": record.status,
+        "start_year": record.start_year,
+        "end_year": record.end_year,
         "budgets": [
-            _compact(
-                {
-                    "amount": number(b.amount),
-                    "currency": b.currency,
-                    "period": b.period,
-                    "year": b.year,
-                    "funding_sources": b.funding_sources,
-                }
-            )
-            for b in page.budgets.all()
+            _compact({**budget.model_dump(exclude={"label"}), "amount": number(budget.amount)})
+            for budget in record.budgets
         ],
         "outcomes": [
-            _compact({"label": o.label, "value": number(o.value), "unit": o.unit, "year": o.year})
-            for o in page.outcomes.all()
+            _compact({**outcome.model_dump(), "value": number(outcome.value)})
+            for outcome in record.outcomes
         ],
         "contacts": [
             _compact(
                 {
-                    "name": c.name,
-                    "role": c.role,
-                    "organisation": c.organisation,
-                    "email": c.email if include_private else None,
-                    "phone": c.phone,
-                    "public": c.public,
-                    "consent_date": c.consent_date,
+                    **contact.model_dump(),
+                    "email": contact.email if include_private else None,
                 },
                 keep={"public"},
             )
-            for c in page.contacts.all()
-            if include_private or c.public
+            for contact in record.file_contacts
+            if include_private or contact.public
         ],
-        "links": [{"title": link.title, "url": link.url} for link in page.links.all()],
+        "links": [link.model_dump() for link in record.links],
     }
     data = {k: v for k, v in data.items() if v not in (None, "", [])}
-    sections = {name: getattr(page, name) or "" for name in SECTION_HEADINGS}
+    sections = {name: record.narrative.model_dump()[name] or "" for name in SECTION_HEADINGS}
     return data, sections
 
 

@@ -31,8 +31,9 @@ def _plain(markdown_text):
 
 
 def findable_practices():
-    """Practices with what their documents need; search/ keeps the public ones."""
-    return PracticePage.objects.with_card_data().prefetch_related("partner_organisations")
+    """Practices with what their documents need (the public record's recipe); search/ keeps
+    the public ones."""
+    return PracticePage.objects.with_record_data()
 
 
 # What a practice's document is made of, read as plain values for a rebuild (instantiating
@@ -236,7 +237,7 @@ def findable_practices_bulk():
 def practice_document(page):
     related = (
         [(r.slug, r.name) for r in page.regions.all()],
-        [(t.slug, t.name) for t in page.themes.all()],
+        [(item.tag.slug, item.tag.name) for item in page.theme_items.all()],
         [(g.slug, g.name) for g in page.target_groups.all()],
         [o.name for o in page.partner_organisations.all()],
     )
@@ -343,7 +344,6 @@ def practice_search_type():
         bulk_queryset=findable_practices_bulk,
         to_documents=practice_documents,
         compare_url_name="practices:compare",
-        download_url_name="practices:download",
         context_url_name="practices:context",
         context_label=_("Find practices for my context"),
         choice_labels=practice_choice_labels,

@@ -5,22 +5,21 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.downloads import FORMATS, records_in_order, records_response, search_download
 from portal.parsing import parse_id
 from portal.ratelimit import rate_limit
 from search.engines import search
 from search.query import SearchQuery
 
-from .exports import CHUNK, csv_response, practices_in_order, theme_names
 from .forms import ContextForm
 from .related import CONTEXT_SHOWN, ranked
+from .schemas import practice_record, public_practices
 from .validation import CRITERIA, Verdict
 
 # Side by side, more than four columns no longer fit a screen or a printed page.
 MAX_COMPARED = 4
 # Practices the compare page's own search box offers to add.
 CANDIDATES = 10
-# A download of search results stops after this many rows (docs/api.md says so).
-DOWNLOAD_LIMIT = 5000
 
 
 def validation_criteria(request):
@@ -41,9 +40,22 @@ def _chosen_ids(request):
     return ids
 
 
-@rate_limit("downloads", when=lambda request: request.GET.get("format") == "csv")
+def practices_in_order(ids):
+    """The public practices with these ids, through the record's recipe, in the order of
+    ``ids``; missing ones skipped."""
+    by_id = {p.pk: p for p in public_practices().filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _format(request):
+    fmt = request.GET.get("format", "")
+    return fmt if fmt in FORMATS else ""
+
+
+@rate_limit("downloads", when=_format)
 def compare(request):
-    """Up to four practices side by side (?p=<id>&p=<id>…), or their CSV (&format=csv)."""
+    """Up to four practices side by side (?p=<id>&p=<id>…), or their download
+    (&format=csv, xlsx or json)."""
     ids = _chosen_ids(request)
     if len(ids) > MAX_COMPARED:
         messages.warning(
@@ -52,7 +64,7 @@ def compare(request):
             % {"max": MAX_COMPARED},
         )
         ids = ids[:MAX_COMPARED]
-    practices = list(practices_in_order(ids))
+    practices = practices_in_order(ids)
     missing = len(ids) - len(practices)
     if missing:
         messages.warning(
@@ -64,12 +76,17 @@ def compare(request):
             )
             % {"count": missing},
         )
-    if request.GET.get("format") == "csv" and practices:
-        return csv_response(request, practices, "practices-compared")
+    if _format(request) and practices:
+        record = practice_record()
+        summaries = records_in_order(record, [p.pk for p in practices], request)
+        about = [(_("Compared practices"), len(practices))]
+        return records_response(
+            request, record, summaries, _format(request), "practices-compared", about
+        )
     chosen = [("p", p.pk) for p in practices]
     for practice in practices:
         practice.remove_url = "?" + urlencode([pair for pair in chosen if pair[1] != practice.pk])
-        practice.theme_names = theme_names(practice, local=True)
+        practice.theme_names = sorted(item.tag.local_name for item in practice.theme_items.all())
     find = SearchQuery(text=request.GET.get("find", ""))
     room = len(practices) < MAX_COMPARED
     return TemplateResponse(
@@ -82,6 +99,7 @@ def compare(request):
             "find": find.text,
             "found": _candidates(find, chosen) if find.parsed and room else None,
             "csv_url": "?" + urlencode([*chosen, ("format", "csv")]),
+            "xlsx_url": "?" + urlencode([*chosen, ("format", "xlsx")]),
         },
     )
 
@@ -103,27 +121,9 @@ def _candidates(find, chosen):
 
 @rate_limit("downloads")
 def download(request):
-    """The practices the search page finds for the same query string, as CSV."""
-    params = SearchQuery.from_params(request.GET)
-    filters = {**params.filters, "type": ["practice"]}
-    ids, page = [], 1
-    while len(ids) < DOWNLOAD_LIMIT:
-        query = SearchQuery(
-            params.text,
-            filters,
-            params.sort,
-            page,
-            CHUNK,
-            snippets=False,
-            expansions=params.expansions,  # the same thesaurus expansion as the page
-            exact=params.exact,
-        )
-        results = search(query)
-        ids += [hit.object_id for hit in results.hits if hit.type == "practice"]
-        if page >= results.num_pages:
-            break
-        page += 1
-    return csv_response(request, practices_in_order(ids[:DOWNLOAD_LIMIT]), "practices")
+    """The practices the search page finds for the same query string, as CSV (or
+    ``format=xlsx`` / ``json``): /search/download/ for practices (portal/downloads.py)."""
+    return search_download(request, practice_record(), _format(request) or "csv")
 
 
 def context(request):

@@ -359,3 +359,10 @@ def load_demo_practice_translations(home):
     return "Practice translations: " + ", ".join(
         f"{outcomes[name]} {name}" for name in ("created", "updated", "unchanged")
     )
+
+
+@hooks.register("register_public_record")
+def practice_public_record():
+    from .schemas import practice_record
+
+    return practice_record()

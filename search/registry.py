@@ -94,9 +94,9 @@ class SearchType:
     - ``bulk_queryset`` / ``to_documents`` (optional, for rebuilds of large indexes): a lighter
       queryset (it may be a ``.values()`` one, with "pk" among its fields) and a callable
       turning a list of its objects (or rows) into documents in a few queries.
-    - ``compare_url_name`` / ``download_url_name`` (optional): URL names of views that show
-      chosen objects side by side (``?p=<id>&p=<id>``) and download what a search query
-      string finds; the results page offers them.
+    - ``compare_url_name`` (optional): URL name of a view that shows chosen objects side by
+      side (``?p=<id>&p=<id>``); the results page offers it. Downloads of what a search
+      finds are offered for every type that is a public record (portal/records.py).
     - ``context_url_name`` / ``context_label`` (optional): a page that finds objects of the
       type for a visitor's context (practices: /practices/context/); the search page links to
       it with the label.
@@ -122,7 +122,6 @@ class SearchType:
     bulk_queryset: object = None
     to_documents: object = None
     compare_url_name: str = ""
-    download_url_name: str = ""
     context_url_name: str = ""
     context_label: str = ""
     choice_labels: object = None

@@ -3,6 +3,7 @@
 from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -10,6 +11,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from portal.ratelimit import rate_limit
 
 from .engines import search as run_search
 from .facets import FACET_KEYS
@@ -92,26 +95,53 @@ def _facet_items_html(values, remove_label):
 
 
 def _tools(query, results):
-    """Compare forms and downloads of the result types on this page (see SearchType)."""
+    """Compare forms of the result types on this page (see SearchType), and the downloads
+    of each type found that is a public record (portal/records.py), in every format."""
+    from portal.downloads import FORMATS
+    from portal.records import public_records
+
     type_facet = results.facet("type")
     found = {value.value: value.count for value in type_facet.values} if type_facet else {}
     chosen_types = query.filters.get("type", [])
+    records = public_records()
     compare, downloads = [], []
     for key, search_type in search_types().items():
         if not found.get(key) or (chosen_types and key not in chosen_types):
             continue
         if search_type.compare_url_name:
             compare.append({"type": key, "url": reverse(search_type.compare_url_name)})
-        if search_type.download_url_name:
+        if key in records:
+            filters = {**query.filters, "type": [key]}
+            base = reverse("search:download") + query_string(
+                query.text, filters, query.sort, exact=query.exact
+            )
             downloads.append(
                 {
-                    "label": _("Download these results as CSV (%(type)s)")
-                    % {"type": search_type.label},
-                    "url": reverse(search_type.download_url_name)
-                    + query_string(query.text, query.filters, query.sort, exact=query.exact),
+                    "label": _("Download these results (%(type)s, %(count)s):")
+                    % {"type": search_type.label, "count": found[key]},
+                    "formats": [
+                        {"label": fmt.upper(), "url": f"{base}&format={fmt}"} for fmt in FORMATS
+                    ],
                 }
             )
     return compare, downloads
+
+
+@rate_limit("downloads")
+def download(request):
+    """The records of one type (``type``) that this page finds for the same query string, as
+    CSV, XLSX or JSON (``format``): the same rows as the search says (docs/api.md)."""
+    from portal.downloads import FORMATS, search_download
+    from portal.records import public_records
+
+    types = request.GET.getlist("type")
+    record = public_records().get(types[0]) if len(types) == 1 else None
+    if record is None or not record.searchable:
+        raise Http404(_("Choose one type of result to download."))
+    fmt = request.GET.get("format", "csv")
+    if fmt not in FORMATS:
+        fmt = "csv"
+    return search_download(request, record, fmt)
 
 
 def search(request):

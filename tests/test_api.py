@@ -1,4 +1,5 @@
-"""/api/v1/practices/ through HTTP: the search in JSON, the full record, errors, query counts."""
+"""/api/v1/practices/ through HTTP: the search in JSON, the full record, errors, query counts
+(the other record types, headers and rate limit: tests/test_api_records.py)."""
 
 import datetime
 from decimal import Decimal
@@ -52,7 +53,7 @@ def test_list_answers_a_word_query_with_practices_and_facets(client, corpus, set
     settings.PORTAL_SEARCH_PAGE_SIZE = 2
     response = client.get(LIST, {"q": "older people"})
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"].startswith("application/json")
     assert response["Access-Control-Allow-Origin"] == "*"
     data = response.json()
     assert data["count"] == 2 and data["page"] == 1 and data["num_pages"] == 1
@@ -100,10 +101,25 @@ def test_list_item_carries_the_structured_fields(client, corpus):
             "themes": ["housing"],
             "target_groups": ["Older people"],
             "project": "Project NEAR",
+            "partner_organisations": [],
+            "funding_programme": {"code": "interreg-europe", "label": "Interreg Europe"},
+            "budgets": [
+                {
+                    "amount": "2000000.00",
+                    "currency": "EUR",
+                    "period": "",
+                    "funding_sources": "",
+                }
+            ],
+            "outcomes": [],
+            "first_published_at": data["results"][0]["first_published_at"],
+            "last_published_at": data["results"][0]["last_published_at"],
             "detail": f"http://localhost/api/v1/practices/{caretaker.pk}/",
             "match": "all",
         }
     ]
+    published = datetime.datetime.fromisoformat(data["results"][0]["first_published_at"])
+    assert published == caretaker.first_published_at.replace(microsecond=published.microsecond)
     assert data["results"][0]["url"].startswith("http")
     # The detail link works.
     assert client.get(data["results"][0]["detail"]).json()["title"] == caretaker.title
@@ -187,43 +203,60 @@ def test_a_page_past_the_end_gives_the_last_page(client, corpus):
 
 @pytest.mark.parametrize(
     ("per_page", "expected_size", "expected_pages"),
-    [
-        (None, 20, 1),
-        ("1", 1, 5),
-        ("0", 1, 5),
-        ("-5", 1, 5),
-        ("1000", 100, 1),
-        ("abc", 20, 1),
-        ("", 20, 1),
-        ("99999999999999999999999", 100, 1),
-    ],
+    [(None, 20, 1), ("1", 1, 5), ("2", 2, 3), ("100", 100, 1)],
 )
-def test_per_page_is_clamped(client, corpus, per_page, expected_size, expected_pages):
+def test_per_page_sets_the_page_size(client, corpus, per_page, expected_size, expected_pages):
     params = {} if per_page is None else {"per_page": per_page}
     data = client.get(LIST, params).json()
     assert data["num_pages"] == expected_pages
     assert len(data["results"]) == min(expected_size, 5)
-    # The links carry the clamped size, never the junk, and only when it is not the default.
+    # The links carry the size only when it is not the default.
     if data["next"]:
         assert f"per_page={expected_size}&" in data["next"]
 
 
 @pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"per_page": "0"}, "per_page"),
+        ({"per_page": "-5"}, "per_page"),
+        ({"per_page": "1000"}, "per_page"),
+        ({"per_page": "abc"}, "per_page"),
+        ({"per_page": "99999999999999999999999"}, "per_page"),
+        ({"page": "abc"}, "page"),
+        ({"page": "-3"}, "page"),
+        ({"page": "99999999999999999999"}, "page"),
+        ({"sort": "zzz"}, "sort"),
+        ({"exact": "yes"}, "exact"),
+        ({"q": "x" * 5000}, "q"),
+    ],
+)
+def test_out_of_range_parameters_get_a_json_422(client, corpus, params, field):
+    """A number or choice out of its range is refused, saying which parameter and why."""
+    response = client.get(LIST, params)
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    problems = response.json()["detail"]
+    assert [problem["loc"] for problem in problems] == [["query", field]]
+    assert all(problem["msg"] for problem in problems)
+
+
+@pytest.mark.parametrize(
     "params",
     [
-        {"page": "abc", "per_page": "-5", "country": "\x00", "sort": "zzz"},
-        {"page": "-3", "per_page": "1e9"},
-        {"page": "99999999999999999999", "per_page": "\x00"},
-        {"q": "x" * 5000},
+        {"country": "\x00", "region": "'; drop table"},
         {"q": '"unbalanced quote -', "region": "'; drop table"},
         {"q": "\x00\ud7ff", "country": "I\x00T", "budget": "-5", "start": "1990-'2000"},
         {"type": "event", "sort": "relevance"},
+        {"unknown": "1", "page": "99"},
     ],
 )
-def test_junk_parameters_never_error(client, corpus, params):
+def test_junk_words_and_facet_values_never_error(client, corpus, params):
+    """Words and facet values are free text: junk finds nothing, never an error."""
     response = client.get(LIST, params)
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"].startswith("application/json")
     assert response.json()["engine"] == response["X-Search-Engine"] == "embedded"
     assert set(response.json()) == {
         "engine",
@@ -303,7 +336,7 @@ def full_practice(corpus):
 def test_detail_gives_the_full_record(client, full_practice):
     response = client.get(detail_url(full_practice))
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"].startswith("application/json")
     assert response["Access-Control-Allow-Origin"] == "*"
     data = response.json()
     assert data["id"] == full_practice.pk and data["title"] == "Community kitchens"
@@ -342,8 +375,12 @@ def test_detail_gives_the_full_record(client, full_practice):
     assert data["links"] == [{"title": "Project site", "url": "https://example.org/kitchens"}]
     assert data["validation"] is None
     published = full_practice.first_published_at
-    assert data["first_published_at"] == published.isoformat()
-    assert datetime.datetime.fromisoformat(data["last_published_at"]) >= published
+    assert datetime.datetime.fromisoformat(data["first_published_at"]) == published.replace(
+        microsecond=published.microsecond // 1000 * 1000
+    )
+    # Date-times to the millisecond, as JSON (ECMAScript) writes them.
+    last = datetime.datetime.fromisoformat(data["last_published_at"])
+    assert last >= published.replace(microsecond=published.microsecond // 1000 * 1000)
 
 
 def test_detail_shows_public_contacts_without_email_or_phone(client, full_practice):
@@ -398,16 +435,18 @@ def test_draft_private_and_missing_practices_are_not_found(client, corpus):
         detail_url(draft),
         detail_url(private),
         "/api/v1/practices/999999/",
-        "/api/v1/practices/99999999999999999999999/",
-        "/api/v1/practices/abc/",
         "/api/v1/nothing-here/",
         "/api/v1/two%0Alines/",
     ):
         response = client.get(url)
         assert response.status_code == 404, url
-        assert response["Content-Type"] == "application/json"
+        assert response["Content-Type"].startswith("application/json")
         assert response["Access-Control-Allow-Origin"] == "*"
         assert response.json() == {"detail": "Not found."}
+    for url in ("/api/v1/practices/99999999999999999999999/", "/api/v1/practices/abc/"):
+        response = client.get(url)
+        assert response.status_code == 422, url
+        assert response.json()["detail"][0]["loc"] == ["path", "id"]
     # Neither is listed either.
     data = client.get(LIST, {"q": "kitchens"}).json()
     assert data["results"] == []
@@ -418,7 +457,7 @@ def test_a_live_page_of_another_type_is_not_a_practice(client, corpus):
     assert client.get(detail_url(event)).status_code == 404
 
 
-@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 @pytest.mark.parametrize("url", [LIST, "detail"])
 def test_only_get_and_head_are_allowed(corpus, method, url):
     client = Client(enforce_csrf_checks=True)
@@ -426,10 +465,19 @@ def test_only_get_and_head_are_allowed(corpus, method, url):
     response = getattr(client, method)(url)
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"].startswith("application/json")
     assert response["Access-Control-Allow-Origin"] == "*"
     assert response.json() == {"detail": "Method not allowed."}
-    assert client.head(url).status_code == 200
+    head = client.head(url)
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == client.get(url)["ETag"]
+    # OPTIONS is a CORS preflight: any site may GET.
+    preflight = client.options(
+        url, HTTP_ORIGIN="https://other.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
 
 
 def _extra():
@@ -460,10 +508,11 @@ def test_list_query_count_does_not_grow_with_the_page_size(
     for per_page in (3, 20):
         # The search's own share: index state, matches, at most three relevance tiers (more
         # hits may need more tiers), the hits' rows, their snippets. Then the API's share: view
-        # restrictions, the pages, and their regions, target groups, themes and budgets.
+        # restrictions, the pages, and their regions, target groups, themes, budgets, partners
+        # and outcome figures.
         with (
             CaptureQueriesContext(connection) as captured,
-            django_assert_max_num_queries(7 + 6 + _extra()),
+            django_assert_max_num_queries(7 + 8 + _extra()),
         ):
             data = client.get(LIST, {**params, "per_page": per_page}).json()
         assert len(data["results"]) == min(per_page, 18)
@@ -472,8 +521,8 @@ def test_list_query_count_does_not_grow_with_the_page_size(
         ]
     # Reading the practices costs the same for 3 results as for 20.
     assert len(page_queries[3]) == len(page_queries[20])
-    # Browsing without words: index state and the hits' rows, then the same six.
-    with django_assert_max_num_queries(2 + 6 + _extra()):
+    # Browsing without words: index state and the hits' rows, then the same eight.
+    with django_assert_max_num_queries(2 + 8 + _extra()):
         client.get(LIST, {"per_page": 100, "country": "FI"})
 
 

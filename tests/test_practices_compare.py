@@ -1,5 +1,6 @@
 """Policymakers compare practices side by side and take them away as CSV: /practices/compare/,
-/practices/download/, and the links to them on the search page and the practice list."""
+/practices/download/ (/search/download/ for practices), and the links to them on the search
+page and the practice list. Downloads in every format: tests/test_downloads.py."""
 
 import csv
 import io
@@ -9,7 +10,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
-from practices import views
+from portal import downloads
 from practices.models import PracticePage
 from tests.factories import make_practice
 from tests.test_admin import form_data
@@ -23,7 +24,7 @@ DOWNLOAD = "/practices/download/"
 def rows(response):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    text = response.content.decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:])))
 
@@ -76,14 +77,15 @@ def test_comparison_downloads_as_csv(client, corpus):
     home = corpus["home"]
     formula = make_practice(title="=HYPERLINK(1)")  # a spreadsheet formula stays text
     table = rows(client.get(COMPARE, {"p": [home.pk, formula.pk], "format": "csv"}))
-    assert table[0][:3] == ["Title", "Web address", "Country"]
-    assert [row[0] for row in table[1:]] == ["Help at Home", "'=HYPERLINK(1)"]
+    assert table[0][:4] == ["Id", "Title", "Web address", "Summary"]
+    assert [row[1] for row in table[1:]] == ["Help at Home", "'=HYPERLINK(1)"]
     record = dict(zip(table[0], table[1], strict=True))
     assert record["Web address"] == "http://localhost/practices/help-at-home/"
     assert record["Headline budget (EUR)"] == "16,000,000"  # in the reader's number format
-    assert record["Cooperation project"] == "NEAR"
+    assert record["Cooperation project"] == "Project NEAR"
     assert record["Themes"] == "employment; home care"
-    assert record["Timescale"] == "2015–ongoing"
+    assert (record["Start year"], record["End year"]) == ("2015", "")
+    assert record["Budget"] == "16000000.00 EUR"
 
 
 def test_compare_query_count_does_not_grow_with_columns(
@@ -105,11 +107,13 @@ def test_search_page_offers_compare_and_download(client, corpus):
         f'<input type="checkbox" name="p" value="{corpus["caretaker"].pk}" form="compare-practice">'
     )
     assert checkbox in html
-    assert f'href="{DOWNLOAD}?q=older+people&amp;country=IT&amp;sort=relevance"' in html
+    search_download = "/search/download/?q=older+people&amp;type=practice&amp;country=IT"
+    for fmt in ("csv", "xlsx", "json"):
+        assert f'href="{search_download}&amp;sort=relevance&amp;format={fmt}"' in html
     # Nothing to compare or take away when no practice is found or only events are asked for.
     for params in [{"q": "zzzz"}, {"type": "event"}]:
         html = client.get("/search/", params).content.decode()
-        assert DOWNLOAD not in html and COMPARE not in html
+        assert "format=csv" not in html and COMPARE not in html
 
 
 def test_no_practice_tools_when_only_events_are_found(client, corpus):
@@ -118,7 +122,10 @@ def test_no_practice_tools_when_only_events_are_found(client, corpus):
     make_workshop(title="Peer review of the Zagreb kitchens")
     html = client.get("/search/", {"q": "zagreb"}).content.decode()
     assert "1 result" in html
-    assert DOWNLOAD not in html and COMPARE not in html and 'name="p"' not in html
+    assert COMPARE not in html and 'name="p"' not in html
+    # The event found downloads as events, not as practices.
+    assert "type=event&amp;sort=relevance&amp;format=csv" in html
+    assert "type=practice" not in html
 
 
 def test_practice_list_offers_compare(client, corpus):
@@ -129,7 +136,7 @@ def test_practice_list_offers_compare(client, corpus):
 
 def test_download_holds_what_the_search_finds_in_its_order(client, corpus):
     table = rows(client.get(DOWNLOAD, {"sort": "budget"}))
-    assert [row[0] for row in table[1:]] == [
+    assert [row[1] for row in table[1:]] == [
         "Help at Home",
         "Social caretakers in public housing",
         "Inclusion of adults with ADHD",
@@ -139,22 +146,22 @@ def test_download_holds_what_the_search_finds_in_its_order(client, corpus):
     narrowed = rows(client.get(DOWNLOAD, {"q": "older people", "country": "IT", "type": "event"}))
     # The caretakers hold both words; the food bank only "people" (the partial tier: fewer
     # than a page hold both), as on the search page.
-    assert [row[0] for row in narrowed[1:]] == [
+    assert [row[1] for row in narrowed[1:]] == [
         "Social caretakers in public housing",
         "Food bank network",
     ]
     page = client.get("/search/", {"q": "older people", "country": "IT"})
-    assert [row[0] for row in narrowed[1:]] == [hit.title for hit in page.context["hits"]]
+    assert [row[1] for row in narrowed[1:]] == [hit.title for hit in page.context["hits"]]
     # Junk in the query string still gives a file, of nothing.
     junk = client.get(DOWNLOAD, {"q": "\x00zzzz", "page": "x", "budget": "nonsense"})
     assert junk.status_code == 200 and len(rows(junk)) == 1
 
 
 def test_download_pages_through_the_engine_and_stops_at_the_limit(client, corpus, monkeypatch):
-    monkeypatch.setattr(views, "CHUNK", 2)
-    monkeypatch.setattr(views, "DOWNLOAD_LIMIT", 3)
+    monkeypatch.setattr(downloads, "CHUNK", 2)
+    monkeypatch.setattr(downloads, "DOWNLOAD_LIMIT", 3)
     table = rows(client.get(DOWNLOAD, {"sort": "budget"}))
-    assert [row[0] for row in table[1:]] == [
+    assert [row[1] for row in table[1:]] == [
         "Help at Home",
         "Social caretakers in public housing",
         "Inclusion of adults with ADHD",

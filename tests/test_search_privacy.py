@@ -61,7 +61,8 @@ def api_list(client, **params):
 
 def csv_titles(response):
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
     title = rows[0].index("Title")
     return {row[title] for row in rows[1:]}
 

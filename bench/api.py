@@ -1,0 +1,139 @@
+"""API and download benchmark: builds N synthetic practices with bench/search.py's loader,
+then times the JSON API (lists over the search's query mix, details, conditional requests)
+and the downloads of search results as CSV, XLSX and JSON (up to 5,000 rows), with the
+peak Python memory of each download (tracemalloc) to show it is streamed. Prints the figures
+recorded in docs/performance.md.
+
+    python bench/api.py --size 50000                   # SQLite file, built once
+    python bench/api.py --size 50000 --reuse           # the same database again
+
+Nothing here is run by the test suite.
+"""
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def bench_search_module():
+    """bench/search.py (not importable as ``search``: that is the app)."""
+    spec = importlib.util.spec_from_file_location("bench_search", ROOT / "bench" / "search.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=50000)
+    parser.add_argument("--database", default="sqlite:////tmp/portal-api-bench.sqlite3")
+    parser.add_argument("--reuse", action="store_true", help="keep a database of --size")
+    parser.add_argument("--repeat", type=int, default=15, help="runs per API query")
+    parser.add_argument("--downloads", type=int, default=3, help="runs per download")
+    parser.add_argument("--skip-api", action="store_true", help="time the downloads only")
+    return parser.parse_args()
+
+
+def consume(response):
+    """Read a response to the end (a streamed one included); its size in bytes."""
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def main():
+    args = parse_args()
+    builder = bench_search_module()
+    if not args.reuse:
+        builder.fresh_database(args.database)
+    builder.setup_django(args.database)
+    from django.conf import settings
+    from django.test import Client
+
+    from practices.models import PracticePage
+    from search import indexing
+
+    settings.PORTAL_RATE_LIMITS = {"api": None, "downloads": None}
+    import random
+
+    rng = random.Random(builder.SEED + args.size)
+    if PracticePage.objects.count() != args.size:
+        started = time.monotonic()
+        builder.build_practices(args.size, rng)
+        indexing.rebuild()
+        print(f"built and indexed {args.size:,} practices in {time.monotonic() - started:.0f} s")
+    client = Client()
+    mix = builder.query_mix(rng)
+
+    if not args.skip_api:
+        api(client, mix, args, builder)
+    downloads(client, mix, args, builder)
+
+
+def api(client, mix, args, builder):
+    from practices.models import PracticePage
+
+    timed, percentile = builder.timed, builder.percentile
+    print(f"\n== API, N = {PracticePage.objects.count():,} practices")
+    for per_page in (20, 100):
+        times = []
+        for _label, params in mix:
+            params = {**params, "per_page": per_page}
+            assert client.get("/api/v1/practices/", params).status_code == 200
+            times += timed(lambda p=params: client.get("/api/v1/practices/", p), args.repeat)
+        print(
+            f"   list, query mix, per_page={per_page}: p50 {statistics.median(times):.1f} ms, "
+            f"p95 {percentile(times, 0.95):.1f} ms"
+        )
+    ids = list(PracticePage.objects.order_by("?").values_list("pk", flat=True)[:50])
+    detail = []
+    for pk in ids:
+        detail += timed(lambda pk=pk: client.get(f"/api/v1/practices/{pk}/"), 1, warm_up=False)
+    print(
+        f"   detail: p50 {statistics.median(detail):.1f} ms, p95 {percentile(detail, 0.95):.1f} ms"
+    )
+    url = f"/api/v1/practices/{ids[0]}/"
+    etag = client.get(url)["ETag"]
+    conditional = timed(lambda: client.get(url, HTTP_IF_NONE_MATCH=etag), args.repeat)
+    print(f"   detail answered 304 (If-None-Match): p50 {statistics.median(conditional):.1f} ms")
+    for path in ("projects", "regions", "organisations"):
+        times = timed(lambda p=path: client.get(f"/api/v1/{p}/"), args.repeat)
+        print(f"   /api/v1/{path}/: p50 {statistics.median(times):.1f} ms")
+
+
+def downloads(client, mix, args, builder):
+    timed = builder.timed
+    print("\n== downloads of search results (type=practice, at most 5,000 rows)")
+    for label, params in mix:
+        if label not in ("common word", "word + 2 facets", "browse, 3 facets"):
+            continue
+        total = client.get("/api/v1/practices/", params).json()["count"]
+        for fmt in ("csv", "xlsx", "json"):
+            query = {**params, "type": "practice", "format": fmt}
+            tracemalloc.start()
+            started = time.perf_counter()
+            size = consume(client.get("/search/download/", query))
+            first = (time.perf_counter() - started) * 1000
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            times = [first] + timed(
+                lambda q=query: consume(client.get("/search/download/", q)),
+                args.downloads - 1,
+                warm_up=False,
+            )
+            print(
+                f"   {label:<17} {fmt:<4} {min(total, 5000):>5,} rows: median "
+                f"{statistics.median(times):,.0f} ms, {size / 1e6:.1f} MB, "
+                f"peak Python memory {peak / 1e6:.1f} MB"
+            )
+
+
+if __name__ == "__main__":
+    main()

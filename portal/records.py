@@ -1,0 +1,139 @@
+"""The public records: what the portal publishes of each kind of thing, declared once.
+
+Each app declares its public record types through the ``register_public_record`` Wagtail
+hook (a function taking no argument and returning a :class:`PublicRecord`). A record type is
+one pair of schemas (django-ninja ``Schema``, i.e. pydantic) and one queryset recipe; the JSON
+API (portal/api.py), the CSV, XLSX and JSON downloads (portal/downloads.py) and the Markdown
+export of practices all read a record through them, so a record has one shape. See
+docs/api.md.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from django.urls import reverse
+from ninja import Schema
+from wagtail import hooks
+
+from .public_address import absolute_url, page_url
+
+
+@dataclass
+class PublicRecord:
+    """A public record type.
+
+    - ``key``: the stable name ("practice"); also its search type's key when ``searchable``.
+    - ``path``: its address under /api/v1/ ("practices").
+    - ``label`` / ``label_plural``: what it is called (translatable).
+    - ``summary``: the schema of a list entry and of a download row; its fields, in order, are
+      the download's columns, headed by ``headings[field]``.
+    - ``detail``: the schema of the full record (it extends ``summary``).
+    - ``queryset``: callable returning the public objects fetched with what ``summary`` reads
+      (select/prefetch_related): the one recipe of the type.
+    - ``detail_queryset``: callable returning the public objects fetched with what ``detail``
+      reads (defaults to ``queryset``).
+    - ``searchable``: lists go through the search (search/); otherwise they are plain pages
+      of ``queryset`` in ``ordering``.
+    - ``modified``: the attribute holding when a record last changed (Last-Modified), if any.
+    """
+
+    key: str
+    path: str
+    label: object
+    label_plural: object
+    summary: type
+    detail: type
+    queryset: object
+    headings: dict = field(default_factory=dict)
+    detail_queryset: object = None
+    searchable: bool = True
+    ordering: tuple = ("pk",)
+    modified: str = ""
+
+    def detail_objects(self):
+        return (self.detail_queryset or self.queryset)()
+
+    def columns(self):
+        """(field name, heading) of each download column: the summary schema's fields."""
+        return [(name, self.headings.get(name, name)) for name in self.summary.model_fields]
+
+
+def public_records():
+    """Every registered PublicRecord, keyed by ``key``, in hook order."""
+    records = {}
+    for hook in hooks.get_hooks("register_public_record"):
+        record = hook()
+        records[record.key] = record
+    return records
+
+
+def context_request(context):
+    """The request a schema resolver was given (``context={"request": ...}``), or None."""
+    return (context or {}).get("request") if isinstance(context, dict) else None
+
+
+def resolve_page_url(obj, context):
+    """A page's public absolute URL, for the ``url`` field of page records."""
+    return page_url(obj, context_request(context))
+
+
+@lru_cache(maxsize=64)
+def _detail_template(url_name):
+    return absolute_url(reverse(url_name, args=[PLACEHOLDER_ID]))
+
+
+PLACEHOLDER_ID = 987654321
+
+
+def detail_url(url_name, pk):
+    """The absolute address of a record in the API (``url_name`` e.g. "api:practice_detail"),
+    reversed once per name: a download writes thousands."""
+    return _detail_template(url_name).replace(str(PLACEHOLDER_ID), str(pk))
+
+
+def names(items):
+    """The names of related objects, sorted: a list field of a record."""
+    return sorted(item.name for item in items)
+
+
+# --- one record as spreadsheet cells ------------------------------------------------------
+
+LIST_SEPARATOR = "; "
+
+
+class Cell:
+    """Mixin for nested schemas: ``cell()`` gives the value a download shows for it."""
+
+    def cell(self):
+        return " ".join(str(v) for v in self.model_dump().values() if v not in (None, ""))
+
+
+class Named(Schema, Cell):
+    """A related object by its stable code or slug and its name."""
+
+    code: str
+    name: str
+
+    def cell(self):
+        return self.name
+
+
+def cell_value(value):
+    """One field of a record as a cell: numbers stay numbers and dates dates (XLSX), nested
+    objects their ``cell()``, lists joined with "; "."""
+    if value is None or isinstance(value, bool | int | float | Decimal | str):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATOR.join(str(cell_value(item)) for item in value if item is not None)
+    if hasattr(value, "cell"):
+        return value.cell()
+    return str(value)
+
+
+def record_row(record, names_):
+    """The cells of one validated record (a schema instance), for these field names."""
+    return [cell_value(getattr(record, name)) for name in names_]
