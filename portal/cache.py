@@ -2,11 +2,15 @@
 decides what the portal keeps in its own page cache (docs/performance.md, "Page cache").
 
 A response is *public* when an anonymous visitor GETs it without a session or a pending
-message, it is a 200, the view said nothing about caching itself, it sets no cookie and it
-carries no CSRF token. A public response gets ``Cache-Control: public, max-age=…`` and
-``Vary: Cookie`` so a reverse proxy or CDN may keep it; every other response the view left
-silent gets ``Cache-Control: private, no-store``. The language of a public page is its
-address (``/de/...``, portal/languages.py), so it needs no ``Vary`` of its own.
+message, it is a 200, the view said nothing about caching itself (or declared itself
+``public`` with a lifetime of its own, as the API does: ``max-age=60``), it sets no cookie and
+it carries no CSRF token. A public response gets ``Cache-Control: public, max-age=…`` (unless
+the view chose its own) and ``Vary: Cookie`` so a reverse proxy or CDN may keep it; every other
+response the view left silent gets ``Cache-Control: private, no-store``. A stored answer with
+an ``ETag``/``Last-Modified`` still answers a conditional GET with 304. The language of a
+public page is its address (``/de/...``, portal/languages.py), so it needs no ``Vary`` of its
+own. The API counts its rate limit in the view (portal/ratelimit.py), so only its misses
+count: a hit costs no query.
 
 The portal keeps public GET responses in the ``pages`` cache, keyed by a site-wide
 *generation*, scheme, host, language (the address's) and full path. Any change that can
@@ -26,7 +30,13 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import translation
-from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import parse_http_date_safe
 
 GENERATION_KEY = "portal:pages:generation"
 # Headers a stored response may vary on: the key holds the language, and the request cookies
@@ -99,6 +109,16 @@ def _vary(response):
     return {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h.strip()}
 
 
+def _declares_public(response):
+    """Whether a view's own Cache-Control lets shared caches keep the response."""
+    directives = {
+        d.strip().split("=", 1)[0].lower()
+        for d in cc_delim_re.split(response.get("Cache-Control", ""))
+        if d.strip()
+    }
+    return "public" in directives and not directives & {"private", "no-store", "no-cache"}
+
+
 def _storable(request, response):
     return (
         request_may_use_cache(request)
@@ -136,14 +156,19 @@ class PageCacheMiddleware:
             key = _key(request, current_generation(cache))
             stored = cache.get(key)
             if stored is not None:
-                return self._rebuild(stored)
+                return self._rebuild(request, stored)
         response = self.get_response(request)
         if response.has_header("Cache-Control"):
-            return response  # the view decided (private pages, Wagtail's restrictions, ...)
-        if not is_public(request, response):
+            # The view decided (private pages, Wagtail's restrictions, ...). One that declared
+            # itself public with a lifetime of its own (the API's 60 s, portal/api_urls.py)
+            # keeps it, and is public and kept here like any other public page.
+            if not (_declares_public(response) and is_public(request, response)):
+                return response
+        elif not is_public(request, response):
             patch_cache_control(response, private=True, no_store=True)
             return response
-        patch_cache_control(response, public=True, max_age=max_age())
+        else:
+            patch_cache_control(response, public=True, max_age=max_age())
         patch_vary_headers(response, ("Cookie",))
         if key is not None and _storable(request, response):
             headers = [(k, v) for k, v in response.items() if k.lower() != STATUS_HEADER.lower()]
@@ -152,12 +177,21 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def _rebuild(stored):
+    def _rebuild(request, stored):
         status, headers, content = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
         response[STATUS_HEADER] = "hit"
+        if response.has_header("ETag") or response.has_header("Last-Modified"):
+            # A stored answer that carries validators (the API's) still answers a client that
+            # holds it with 304, as the view would have.
+            response = get_conditional_response(
+                request,
+                etag=response.get("ETag"),
+                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+                response=response,
+            )
         return response
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from ninja import Schema
 from wagtail import hooks
 
-from .public_address import absolute_url, page_url
+from .public_address import base_url, page_url
 
 
 @dataclass
@@ -80,8 +80,8 @@ def resolve_page_url(obj, context):
 
 
 @lru_cache(maxsize=64)
-def _detail_template(url_name):
-    return absolute_url(reverse(url_name, args=[PLACEHOLDER_ID]))
+def _detail_template(url_name, base):
+    return base + reverse(url_name, args=[PLACEHOLDER_ID])
 
 
 PLACEHOLDER_ID = 987654321
@@ -90,7 +90,8 @@ PLACEHOLDER_ID = 987654321
 def detail_url(url_name, pk):
     """The absolute address of a record in the API (``url_name`` e.g. "api:practice_detail"),
     reversed once per name: a download writes thousands."""
-    return _detail_template(url_name).replace(str(PLACEHOLDER_ID), str(pk))
+    # Keyed by the public address too: the cache must not outlive a change of it.
+    return _detail_template(url_name, base_url()).replace(str(PLACEHOLDER_ID), str(pk))
 
 
 def names(items):

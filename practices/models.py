@@ -445,9 +445,9 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
             "target_group": [g.slug for g in groups],
         }
         context["feed_labels"] = {
-            ("country", self.country.code): self.country.name,
-            **{("theme", t.slug): t.name for t in themes},
-            **{("target_group", g.slug): g.name for g in groups},
+            ("country", self.country.code): self.country.local_name,
+            **{("theme", t.slug): t.local_name for t in themes},
+            **{("target_group", g.slug): g.local_name for g in groups},
         }
         context["related_sections"] = []
         for contribute in hooks.get_hooks("practice_page_sections"):
@@ -485,9 +485,10 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
             "contributor": [organisation(o) for o in self.partner_organisations.all()],
             "spatialCoverage": [place(self.country, region=r) for r in self.regions.all()]
             or [place(self.country)],
-            "keywords": sorted(t.name for t in self.themes.all()),
+            "keywords": sorted(t.local_name for t in self.themes.all()),
             "audience": [
-                {"@type": "Audience", "audienceType": g.name} for g in self.target_groups.all()
+                {"@type": "Audience", "audienceType": g.local_name}
+                for g in self.target_groups.all()
             ],
             "temporalCoverage": (
                 f"{self.start_year}/{self.end_year or '..'}" if self.start_year else None

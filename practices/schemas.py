@@ -117,6 +117,12 @@ class PracticeSummary(Schema):
 
     resolve_url = staticmethod(resolve_page_url)
 
+    # Names in the reader's language (the address's: English for the API), as pages write
+    # them; the country keeps its stable code beside its name.
+    @staticmethod
+    def resolve_country(obj):
+        return {"code": obj.country.code, "name": obj.country.local_name}
+
     @staticmethod
     def resolve_regions(obj):
         return names(obj.regions.all())
@@ -140,11 +146,11 @@ class PracticeSummary(Schema):
 
     @staticmethod
     def resolve_themes(obj):
-        return sorted(item.tag.name for item in obj.theme_items.all())
+        return sorted(item.tag.local_name for item in obj.theme_items.all())
 
     @staticmethod
     def resolve_target_groups(obj):
-        return names(obj.target_groups.all())
+        return sorted(group.local_name for group in obj.target_groups.all())
 
     @staticmethod
     def resolve_budget_eur(obj):

@@ -89,7 +89,7 @@ def on_deleted(sender, instance, **kwargs):
         _update_dependents(getattr(instance, "_search_dependents", []))
         if isinstance(instance, Page):
             # A deleted translation's text leaves its original's document.
-            others = _with_versions(instance)
+            others = [pk for pk in _with_versions(instance) if pk != instance.pk]
             if others:
                 indexing.update_objects(sender, others)
 

@@ -108,7 +108,9 @@ def test_list_item_carries_the_structured_fields(client, corpus):
                     "amount": "2000000.00",
                     "currency": "EUR",
                     "period": "",
+                    "year": None,
                     "funding_sources": "",
+                    "label": "€2,000,000",
                 }
             ],
             "outcomes": [],
@@ -365,8 +367,22 @@ def test_detail_gives_the_full_record(client, full_practice):
         "transferability": "",
     }
     assert data["budgets"] == [
-        {"amount": "250000.50", "currency": "EUR", "period": "total", "funding_sources": ""},
-        {"amount": "90000.00", "currency": "GBP", "period": "2019", "funding_sources": "Lottery"},
+        {
+            "amount": "250000.50",
+            "currency": "EUR",
+            "period": "total",
+            "year": None,
+            "funding_sources": "",
+            "label": "€250,000.50 in total",
+        },
+        {
+            "amount": "90000.00",
+            "currency": "GBP",
+            "period": "2019",
+            "year": None,
+            "funding_sources": "Lottery",
+            "label": "£90,000 2019",
+        },
     ]
     assert data["outcomes"] == [
         {"label": "Meals served", "value": "62000.00", "unit": "meals", "year": 2019},

@@ -63,11 +63,14 @@ def test_listing_pages_take_junk_page_numbers(client, practice_index, raw):
     make_practice(practice_index)
     assert client.get("/practices/", {"page": raw}).status_code == 200
     assert client.get("/search/", {"page": raw}).status_code == 200
-    assert client.get("/api/v1/practices/", {"page": raw, "per_page": raw}).status_code == 200
+    # The API validates its parameters against its OpenAPI document: a clear JSON 422.
+    response = client.get("/api/v1/practices/", {"page": raw, "per_page": raw})
+    assert response.status_code == 422 and response["Content-Type"].startswith("application/json")
 
 
-def test_api_detail_of_an_id_past_64_bits_is_not_found(client, site_pages):
-    assert client.get(f"/api/v1/practices/{HUGE_ID}/").status_code == 404
+def test_api_detail_of_an_id_past_64_bits_is_refused_in_json(client, site_pages):
+    response = client.get(f"/api/v1/practices/{HUGE_ID}/")
+    assert response.status_code == 422 and response["Content-Type"].startswith("application/json")
 
 
 @pytest.mark.parametrize("return_url", ["home", "0", "https://evil.example/", ""])

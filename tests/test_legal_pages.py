@@ -154,8 +154,7 @@ def italian(tmp_path, settings):
 
 
 def test_standard_wording_comes_from_the_catalogues(client, legal, italian):
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "it"
-    html = client.get("/privacy/").content.decode()
+    html = client.get("/it/privacy/").content.decode()
     assert "Questa informativa spiega quali dati personali conserva il portale." in html
     assert "Social Services of Castilla y León è il titolare del trattamento." in html
     assert "This notice explains" not in html

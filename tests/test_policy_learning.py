@@ -291,12 +291,14 @@ def test_chain_from_practice_to_indicator_and_back(client, chain):
     # as a table; the chart links back to its action.
     chart = html[html.index(f'id="indicator-{indicator.pk}"') :]
     assert chart.count("<circle") == 5
-    for number, day in [("0", "2025-01-01"), ("60", "2025-06-30"), ("265", "2025-12-31")]:
+    # Dates in the reader's format (British English here: "1 Jan 2025").
+    for number, day in [("0", "1 Jan 2025"), ("60", "30 Jun 2025"), ("265", "31 Dec 2025")]:
         assert f"<td>{day}</td><td>{number}</td>" in chart
-    assert "<td>2026-01-01</td><td>400</td>" in chart
+    assert "<td>1 Jan 2026</td><td>400</td>" in chart
     assert f'href="#action-{action.pk}"' in chart
     # The timeline keeps every status change.
-    assert "2025-03-01</time>: Planned" in html and "2025-04-01</time>: Started" in html
+    assert '"2025-03-01">1 Mar 2025</time>: Planned' in html
+    assert '"2025-04-01">1 Apr 2025</time>: Started' in html
 
 
 def test_recommendations_on_the_report_page(client, chain):

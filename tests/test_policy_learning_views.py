@@ -101,7 +101,7 @@ def test_project_downloads_csv_and_xlsx(client, chain):
 
     response = client.get(base.replace("/csv/", "/xlsx/"))
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))  # streamed from a file
     sheet, about = workbook.worksheets
     assert sheet.freeze_panes == "A2"
     values = [[c.value for c in r] for r in sheet.iter_rows()]

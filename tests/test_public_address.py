@@ -55,9 +55,10 @@ def test_csv_web_address(client, base, practice_index):
     response = client.get(
         reverse("practices:compare"), {"p": [practice.pk], "format": "csv"}, **PROXY_HOST
     )
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    text = response.getvalue().decode("utf-8-sig")  # the download is streamed
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["Web address"] == f"{base}/practices/help-at-home/"
-    assert_all_start_with(base, urls_in(response.content.decode()))
+    assert_all_start_with(base, urls_in(text))
 
 
 def test_api_list_pagination_and_detail(client, base, practice_index):

@@ -176,4 +176,4 @@ def test_a_public_contact_needs_a_consent_date_in_the_admin(client, practice):
 def test_editors_see_when_consent_was_given(client, practice):
     assert "Agreed to be shown" not in client.get(practice.url).content.decode()
     client.force_login(make_author(practice.lead_organisation))
-    assert "Agreed to be shown on 1 Mar 2025" in client.get(practice.url).content.decode()
+    assert "Agreed to be shown on 1 March 2025" in client.get(practice.url).content.decode()

@@ -253,11 +253,7 @@ class EventKind(Kind):
 
     def view_public(self, client, page, world):
         response = client.get(page.url)
-        shown = response.status_code == 200 and b"Original title" in response.content
-        # The plan's downloads follow the page: both or neither.
-        download = client.get(page.url + page.reverse_subpage("csv"))
-        assert (download.status_code == 200) == shown
-        return shown
+        return response.status_code == 200 and b"Original title" in response.content
 
     def view_admin(self, client, page, world):
         response = client.get(reverse("wagtailadmin_pages:view_draft", args=(page.pk,)))
@@ -339,11 +335,7 @@ class WorksheetKind(Kind):
 
     def view_public(self, client, page, world):
         response = client.get(page.url)
-        shown = response.status_code == 200 and b"Original title" in response.content
-        # The plan's downloads follow the page: both or neither.
-        download = client.get(page.url + page.reverse_subpage("csv"))
-        assert (download.status_code == 200) == shown
-        return shown
+        return response.status_code == 200 and b"Original title" in response.content
 
     def view_admin(self, client, page, world):
         response = client.get(reverse("wagtailadmin_pages:view_draft", args=(page.pk,)))
