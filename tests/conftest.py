@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.db import transaction
 
@@ -75,3 +77,23 @@ def shared_corpus(django_db_setup, django_db_blocker):
 @pytest.fixture
 def corpus(shared_corpus, db):
     return shared_corpus
+
+
+@pytest.fixture(scope="module")
+def shared_demo_content(django_db_setup, django_db_blocker):
+    """`manage.py load_demo_content`, run once per module (it takes seconds) inside a
+    transaction rolled back at the end, like ``shared_corpus``: each test runs in a savepoint
+    within it, so what a test changes is undone after it. Only for modules whose tests all
+    start from the demo content: a test of the module that runs after the first one using it
+    sees the demo content too."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo_content", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_content(shared_demo_content, db):
+    """The demo content, loaded once for the module (see ``shared_demo_content``)."""
