@@ -7,6 +7,26 @@ from tests.factories import UserFactory, make_site
 from tests.factories_search import make_search_corpus
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`--dist loadgroup` as pytest-xdist means it: pytest-xdist 3.8 marks a test's group by
+    appending "@group" to ``item._nodeid``, which pytest 9 no longer reads (the id lives in
+    ``item._id``), so every ``xdist_group`` mark was ignored and a group's module-scoped
+    fixtures (test_serve's server, the shared demo content) were built on both workers. Done
+    here the way pytest-xdist does it; skipped once pytest-xdist's own suffix shows."""
+    if not (hasattr(config, "workerinput") and getattr(config.option, "loadgroup", False)):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        groups = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if groups and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(groups))}")
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request in another language leaves that
