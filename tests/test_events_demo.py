@@ -4,7 +4,7 @@ practices, and marked as examples."""
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from learning_events import demo
 from learning_events.models import (
@@ -60,6 +60,20 @@ def test_demo_events_load_twice_without_changes(client):
     assert "Vamos Youth Programme" in page
     practice_page = client.get(visit.visited_practices.get().practice.url).content.decode()
     assert visit.title in practice_page
+
+
+def test_a_load_that_fails_leaves_what_it_saved_searchable(tmp_path, monkeypatch, client):
+    """The command indexes once, at the end; failing before the end, it still indexes the
+    practices it had saved (the events load after them)."""
+    for source in demo.EVENTS_DIR.glob("*.yaml"):
+        text = source.read_text()
+        (tmp_path / source.name).write_text(text.replace("kind: masterclass", "kind: conference"))
+    monkeypatch.setattr(demo, "EVENTS_DIR", tmp_path)
+    with pytest.raises(CommandError, match="unknown kind 'conference'"):
+        call_command("load_demo_content", stdout=StringIO())
+    assert not LearningEventPage.objects.exists()
+    hits = client.get("/search/", {"q": "home care", "type": "practice"}).context["hits"]
+    assert "Help at Home" in [hit.title for hit in hits]
 
 
 @pytest.fixture
