@@ -4,14 +4,19 @@ Every step is idempotent (looked up by natural key, updated in place), so loadin
 neither fails nor duplicates anything.
 """
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.text import slugify
-from wagtail.models import Page, Site
+from wagtail.models import Page, ReferenceIndex, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.tasks import update_reference_index_task
 
 from .models import (
     AccessibilityStatementPage,
@@ -68,6 +73,44 @@ def _labels(row, where):
     except ValidationError as exc:
         raise DemoDataError(f"{where}: labels: {' '.join(exc.messages)}") from None
     return labels
+
+
+@contextmanager
+def reference_index_updated_once():
+    """Wagtail updates its reference index (where an image, a snippet, a page is used) at
+    every save of a tracked object, and the demo saves most pages several times (created,
+    revised, published). Within this block each object saved is noted and its references
+    are updated once, at the end, from its final state: the index ends up the same. Deleting
+    still updates the index at once, as Wagtail does."""
+    saved = {}
+
+    def note(sender, instance, raw=False, **kwargs):
+        if not raw and sender in ReferenceIndex.tracked_models:
+            # Last saved, last updated: a page saved as its specific class and as a parent
+            # class is indexed as the one saved last, as it is by Wagtail's own receiver.
+            key = (sender._meta.app_label, sender._meta.model_name, str(instance.pk))
+            saved.pop(key, None)
+            saved[key] = True
+
+    def removed(sender, instance, **kwargs):
+        # What Wagtail's own receiver does, which the switch below turns off too.
+        if sender in ReferenceIndex.tracked_models:
+            saved.pop((sender._meta.app_label, sender._meta.model_name, str(instance.pk)), None)
+            with transaction.atomic():
+                ReferenceIndex.remove_for_object(instance)
+                ReferenceIndex.remove_references_to(instance)
+
+    post_save.connect(note, weak=False, dispatch_uid="demo_reference_index_note")
+    post_delete.connect(removed, weak=False, dispatch_uid="demo_reference_index_removed")
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        post_save.disconnect(dispatch_uid="demo_reference_index_note")
+        post_delete.disconnect(dispatch_uid="demo_reference_index_removed")
+        for app_label, model_name, pk in saved:
+            if apps.get_model(app_label, model_name)._default_manager.filter(pk=pk).exists():
+                update_reference_index_task.enqueue(app_label, model_name, pk)
 
 
 @transaction.atomic

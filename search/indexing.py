@@ -12,6 +12,8 @@ logged at ERROR level with the objects concerned and the command that repairs it
 """
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from django.db import transaction
 
@@ -20,6 +22,30 @@ from .engines.embedded import EmbeddedEngine
 from .registry import search_type_for_model, with_translations
 
 logger = logging.getLogger("search")
+
+
+_deferred = threading.local()
+
+
+def _is_deferred():
+    return getattr(_deferred, "active", False)
+
+
+@contextmanager
+def deferred_to_rebuild():
+    """Object-by-object index updates skipped, for a bulk load that ends with ``rebuild()``
+    (load_demo_content: its last hook rebuilds the index, which replaces whatever the saves
+    before it would have written). Leaving with an error, before that rebuild ran, rebuilds
+    here so the index holds what was saved."""
+    _deferred.active = True
+    try:
+        yield
+    except BaseException:
+        _deferred.active = False
+        rebuild()
+        raise
+    finally:
+        _deferred.active = False
 
 
 def _engines():
@@ -46,7 +72,7 @@ def _external(action, description, *args):
 def update_objects(model, pks):
     """Re-index these objects: indexed again if still findable, removed otherwise."""
     search_type = search_type_for_model(model)
-    if search_type is None:
+    if search_type is None or _is_deferred():
         return
     pks = list(pks)
     found = {obj.pk: obj for obj in search_type.findable().filter(pk__in=pks)}
@@ -106,7 +132,7 @@ def update_tagged(references, limit=None):
 
 def remove_objects(model, pks):
     search_type = search_type_for_model(model)
-    if search_type is None:
+    if search_type is None or _is_deferred():
         return
     embedded, external = _engines()
     embedded.remove_documents(search_type.key, pks)

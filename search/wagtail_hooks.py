@@ -8,3 +8,12 @@ def rebuild_search_index(home):
 
     count = indexing.rebuild()
     return f"Search: {count} documents indexed."
+
+
+@hooks.register("demo_content_loading")
+def index_once_at_the_end():
+    """The demo content's saves do not re-index object by object: the hook above rebuilds
+    the index once they are all done."""
+    from . import indexing
+
+    return indexing.deferred_to_rebuild()

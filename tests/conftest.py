@@ -1,8 +1,30 @@
+import io
+
 import pytest
 from django.db import transaction
 
 from tests.factories import UserFactory, make_site
 from tests.factories_search import make_search_corpus
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`--dist loadgroup` as pytest-xdist means it: pytest-xdist 3.8 marks a test's group by
+    appending "@group" to ``item._nodeid``, which pytest 9 no longer reads (the id lives in
+    ``item._id``), so every ``xdist_group`` mark was ignored and a group's module-scoped
+    fixtures (test_serve's server, the shared demo content) were built on both workers. Done
+    here the way pytest-xdist does it; skipped once pytest-xdist's own suffix shows."""
+    if not (hasattr(config, "workerinput") and getattr(config.option, "loadgroup", False)):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        groups = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if groups and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(groups))}")
 
 
 @pytest.fixture(autouse=True)
@@ -75,3 +97,23 @@ def shared_corpus(django_db_setup, django_db_blocker):
 @pytest.fixture
 def corpus(shared_corpus, db):
     return shared_corpus
+
+
+@pytest.fixture(scope="module")
+def shared_demo_content(django_db_setup, django_db_blocker):
+    """`manage.py load_demo_content`, run once per module (it takes seconds) inside a
+    transaction rolled back at the end, like ``shared_corpus``: each test runs in a savepoint
+    within it, so what a test changes is undone after it. Only for modules whose tests all
+    start from the demo content: a test of the module that runs after the first one using it
+    sees the demo content too."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo_content", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_content(shared_demo_content, db):
+    """The demo content, loaded once for the module (see ``shared_demo_content``)."""

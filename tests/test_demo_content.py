@@ -40,9 +40,13 @@ SEED_FACTS = {
 }
 
 
+# One worker loads the demo content once for the whole module (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("demo_content")
+
+
 @pytest.fixture
-def demo(db):
-    call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo_content):
+    """The demo content, loaded once for the module; each test's changes are rolled back."""
 
 
 def test_all_thirteen_seed_practices_are_published(demo):

@@ -4,7 +4,7 @@ practices, and marked as examples."""
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from learning_events import demo
 from learning_events.models import (
@@ -14,8 +14,10 @@ from learning_events.models import (
     StudyVisitPage,
 )
 from portal.demo import DemoDataError
+from portal.models import HomePage
 
-pytestmark = pytest.mark.django_db
+# One worker, so the demo content the later tests share is loaded once (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("events_demo")]
 
 
 def _load():
@@ -60,12 +62,32 @@ def test_demo_events_load_twice_without_changes(client):
     assert visit.title in practice_page
 
 
+def test_a_load_that_fails_leaves_what_it_saved_searchable(tmp_path, monkeypatch, client):
+    """The command indexes once, at the end; failing before the end, it still indexes the
+    practices it had saved (the events load after them)."""
+    for source in demo.EVENTS_DIR.glob("*.yaml"):
+        text = source.read_text()
+        (tmp_path / source.name).write_text(text.replace("kind: masterclass", "kind: conference"))
+    monkeypatch.setattr(demo, "EVENTS_DIR", tmp_path)
+    with pytest.raises(CommandError, match="unknown kind 'conference'"):
+        call_command("load_demo_content", stdout=StringIO())
+    assert not LearningEventPage.objects.exists()
+    hits = client.get("/search/", {"q": "home care", "type": "practice"}).context["hits"]
+    assert "Help at Home" in [hit.title for hit in hits]
+
+
+@pytest.fixture
+def home(demo_content):
+    """The demo content's home page (the demo content is loaded once for the module; these
+    tests come after the one that loads it from scratch)."""
+    return HomePage.objects.get()
+
+
 def test_a_changed_fixture_updates_the_event(tmp_path, monkeypatch, home):
     # Every event file: the rest of the demo (action plans) names events of all of them.
     for source in demo.EVENTS_DIR.glob("*.yaml"):
         (tmp_path / source.name).write_text(source.read_text())
     monkeypatch.setattr(demo, "EVENTS_DIR", tmp_path)
-    call_command("load_demo_content", stdout=StringIO())
     path = tmp_path / "staff-exchanges.yaml"
     path.write_text(path.read_text().replace("staff_count: 2", "staff_count: 3"))
     message = demo.load_demo_events(home)
@@ -86,7 +108,6 @@ def test_a_changed_fixture_updates_the_event(tmp_path, monkeypatch, home):
 def test_broken_fixture_names_the_file_and_saves_nothing(
     tmp_path, monkeypatch, home, change, message
 ):
-    call_command("load_demo_content", stdout=StringIO())
     count = LearningEventPage.objects.count()
     for name in ("regions.yaml", "near-learning-route.yaml", "citicess.yaml"):
         text = (demo.EVENTS_DIR / name).read_text()

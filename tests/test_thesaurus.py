@@ -5,7 +5,7 @@ practice's target groups and themes add to its search document."""
 import textwrap
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -35,10 +35,21 @@ def words(terms):
     return [" ".join(term.words) for term in terms]
 
 
+@pytest.fixture(scope="module")
+def shared_demo_thesaurus(django_db_setup, django_db_blocker):
+    """The reference data and the demo thesaurus, loaded once for the module inside a
+    transaction rolled back at the end; each test runs in a savepoint within it. The tests
+    using it come last in the module, so the ones before start from an empty thesaurus."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_reference_data()
+        load_thesaurus()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo_thesaurus(db):
-    load_reference_data()
-    load_thesaurus()
+def demo_thesaurus(shared_demo_thesaurus, db):
+    """The reference data and the demo thesaurus; what a test changes is rolled back."""
 
 
 def concept_form(preferred, labels=(), broader=(), slug=None):
