@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext, override
 from wagtail.models import Locale
 
 from portal.demo import ensure_translation
@@ -158,7 +159,11 @@ def test_the_translation_workflow_with_the_machine_translator(
 
     html = client.get(italian.url).content.decode()
     kind, text = notice(html)
-    assert kind == "machine" and "not yet reviewed" in text and f'href="{practice.url}"' in text
+    with override("it"):  # the notice is in the page's language
+        not_yet = gettext("Machine translation, not yet reviewed by an editor.")
+        reviewed = gettext("Machine translation, reviewed by an editor.")
+    assert not_yet != "Machine translation, not yet reviewed by an editor."
+    assert kind == "machine" and not_yet in text and f'href="{practice.url}"' in text
 
     # An editor marks it as reviewed from the report of translations to review.
     listing = admin_client.get(reverse("portal_translations_to_review")).content.decode()
@@ -169,7 +174,7 @@ def test_the_translation_workflow_with_the_machine_translator(
     version.refresh_from_db()
     assert version.reviewed_at is not None and not version.needs_review
     html = client.get(italian.url).content.decode()
-    assert "reviewed by an editor" in notice(html)[1] and "not yet" not in notice(html)[1]
+    assert reviewed in notice(html)[1] and not_yet not in notice(html)[1]
     listing = admin_client.get(reverse("portal_translations_to_review")).content.decode()
     assert f'href="{edit_url}"' not in listing
 

@@ -48,7 +48,9 @@ def titles(response):
 
 
 def search(client, language, **params):
-    return client.get("/search/", params, headers={"accept-language": language})
+    """/search/ read in ``language``: the address says it (English unprefixed)."""
+    path = "/search/" if language == "en" else f"/{language}/search/"
+    return client.get(path, params)
 
 
 @pytest.mark.parametrize(
@@ -78,9 +80,12 @@ def test_a_query_in_the_visitors_language_finds_the_english_practice(
     assert titles(search(client, language, q=text, type="practice", exact="1")) == []
 
 
-def test_the_cookie_language_is_the_querys_language(english_practices, client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
-    response = client.get("/search/", {"q": "Senioren", "type": "practice"})
+def test_the_address_language_is_the_querys_language(english_practices, client):
+    # Neither a cookie nor the browser's language chooses it (docs/languages.md).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    english = client.get("/search/", {"q": "Senioren"}, headers={"accept-language": "de"})
+    assert english.context["query"].language == "en"
+    response = client.get("/de/search/", {"q": "Senioren", "type": "practice"})
     assert response.context["query"].language == "de"
     assert titles(response)[0] == "Neighbours look in"
 
