@@ -290,7 +290,13 @@ def test_elasticsearch_is_told_to_delete_and_then_index_again(
     assert action["_source"]["title"] == "Help at Home"
     assert action["_source"]["country"] == ["BG"]
     page = practice_search_type().findable().get(pk=page.pk)
-    assert action["_source"] == ElasticsearchEngine.source(practice_document(page))
+    # What indexing sends: the page's document with its language and language versions.
+    from practices import search_documents
+    from search.registry import with_translations
+
+    practice_type = search_documents.practice_search_type()
+    [document] = with_translations(practice_type, [practice_document(page)])
+    assert action["_source"] == ElasticsearchEngine.source(document)
 
 
 def test_elasticsearch_deletes_every_practice_under_a_restricted_index(
