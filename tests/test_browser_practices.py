@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -24,9 +26,14 @@ def test_visitor_switches_the_interface_to_italian(browser_page):  # noqa: F811
     browser_page.get_by_role("navigation", name="Language").get_by_role(
         "link", name="italiano"
     ).click()
-    # Back on the same page, with the query kept, in Italian; and the choice sticks.
+    # Back on the same page, with the query kept, in Italian, at the Italian address; and the
+    # choice sticks: the header's links stay in Italian (the language lives in the address).
     expect(browser_page.locator("h1")).to_have_text("Cerca buone pratiche")
     expect(browser_page.locator("#search-q")).to_have_value("care")
-    browser_page.goto("/practices/")
+    assert "/it/search/" in browser_page.url
+    browser_page.get_by_role("navigation", name="Menu principale").get_by_role(
+        "link", name="Pratiche"
+    ).click()
+    expect(browser_page).to_have_url(re.compile(r"/it/practices/$"))
     expect(browser_page.locator("html")).to_have_attribute("lang", "it")
     expect(browser_page.get_by_role("link", name="Cerca e filtra")).to_be_visible()
