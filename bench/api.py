@@ -38,6 +38,8 @@ def parse_args():
     parser.add_argument("--repeat", type=int, default=15, help="runs per API query")
     parser.add_argument("--downloads", type=int, default=3, help="runs per download")
     parser.add_argument("--skip-api", action="store_true", help="time the downloads only")
+    parser.add_argument("--index", action="store_true", help="rebuild the search index first")
+    parser.add_argument("--build-only", action="store_true", help="build the database, time nothing")
     return parser.parse_args()
 
 
@@ -64,11 +66,21 @@ def main():
     import random
 
     rng = random.Random(builder.SEED + args.size)
-    if PracticePage.objects.count() != args.size:
-        started = time.monotonic()
+    from thesaurus.models import Concept
+
+    started = time.monotonic()
+    built = PracticePage.objects.count() != args.size
+    if built:
         builder.build_practices(args.size, rng)
+        builder.analyze()
+    if built or args.index:
+        if not Concept.objects.exists():
+            builder.load_thesaurus_concepts()
         indexing.rebuild()
+        builder.analyze()
         print(f"built and indexed {args.size:,} practices in {time.monotonic() - started:.0f} s")
+    if args.build_only:
+        return
     client = Client()
     mix = builder.query_mix(rng)
 

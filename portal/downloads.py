@@ -20,6 +20,7 @@ from search.query import SearchQuery
 from .exports import cell
 from .formats import format_number
 from .public_address import absolute_url
+from .records import construct, record_row
 from .spreadsheets import xlsx_response
 
 # Rows per query when reading records for a download: bounded memory, few queries.
@@ -68,7 +69,7 @@ def records_in_order(record, ids, request=None, chunk=None):
         by_id = {obj.pk: obj for obj in record.queryset().filter(pk__in=part)}
         for pk in part:
             if pk in by_id:
-                yield record.summary.model_validate(by_id[pk], context=context)
+                yield construct(record.summary, by_id[pk], context)
 
 
 def _stamp():
@@ -134,7 +135,6 @@ def records_response(request, record, records, fmt, name, about):
         )
         response["Content-Disposition"] = f'attachment; filename="{_filename(name, "json")}"'
         return response
-    from .records import record_row
 
     rows = (record_row(summary, names) for summary in records)
     if fmt == "xlsx":

@@ -9,12 +9,16 @@ docs/api.md.
 """
 
 import datetime
+import types
+import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
 from django.urls import reverse
 from ninja import Schema
+from ninja.schema import DjangoGetter
+from pydantic import BaseModel
 from wagtail import hooks
 
 from .public_address import base_url, page_url
@@ -58,6 +62,62 @@ class PublicRecord:
     def columns(self):
         """(field name, heading) of each download column: the summary schema's fields."""
         return [(name, self.headings.get(name, name)) for name in self.summary.model_fields]
+
+
+# --- many records at once ----------------------------------------------------------------
+
+
+def _nested_schema(annotation):
+    """(schema, many) when a field holds a nested schema (``Named``, ``Named | None``,
+    ``list[Budget]``), else None."""
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple):
+        inner = _nested_schema(typing.get_args(annotation)[0])
+        return (inner[0], True) if inner else None
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                found = _nested_schema(arg)
+                if found:
+                    return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    return None
+
+
+@lru_cache(maxsize=None)
+def _fields(schema):
+    """[(name, nested schema or None, many, has a default)] of a schema's fields, worked out once."""
+    plan = []
+    for name, info in schema.model_fields.items():
+        nested = _nested_schema(info.annotation)
+        plan.append((name, *(nested or (None, False)), not info.is_required()))
+    return tuple(plan)
+
+
+def construct(schema, source, context=None):
+    """``schema.model_validate(source, context=context)`` for data the portal's own recipe
+    read from its database: the same resolvers (through django-ninja's own getter, so a field
+    is read exactly as the API reads it) and nested schemas, but pydantic's
+    ``model_construct`` instead of its per-field validation, which costs more than the rest
+    of a large download. Tests compare the two (tests/test_downloads.py)."""
+    getter = DjangoGetter(source, schema, context)
+    values = {}
+    for name, nested, many, optional in _fields(schema):
+        try:
+            value = getattr(getter, name)
+        except AttributeError:
+            if optional:
+                continue  # model_construct puts the default, as validation would
+            raise
+        if nested is not None and value is not None:
+            if many:
+                value = [construct(nested, item, context) for item in value]
+            else:
+                value = construct(nested, value, context)
+        values[name] = value
+    return schema.model_construct(**values)
 
 
 def public_records():
