@@ -13,7 +13,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django.urls import reverse
 from ninja import Schema
@@ -41,6 +41,10 @@ class PublicRecord:
     - ``searchable``: lists go through the search (search/); otherwise they are plain pages
       of ``queryset`` in ``ordering``.
     - ``modified``: the attribute holding when a record last changed (Last-Modified), if any.
+    - ``sources``: optional callable taking ids and returning {id: object the summary's
+      resolvers read}, for the public ones among them, read in a fixed number of queries
+      without building a model instance and prefetch caches per record: what a download of
+      thousands reads (portal/downloads.py). Without it, downloads read ``queryset``.
     """
 
     key: str
@@ -55,13 +59,35 @@ class PublicRecord:
     searchable: bool = True
     ordering: tuple = ("pk",)
     modified: str = ""
+    sources: object = None
 
     def detail_objects(self):
         return (self.detail_queryset or self.queryset)()
 
+    def summary_sources(self, ids):
+        """{id: what ``summary``'s resolvers read} of the public records among ``ids``."""
+        if self.sources is not None:
+            return self.sources(ids)
+        return {obj.pk: obj for obj in self.queryset().filter(pk__in=ids)}
+
     def columns(self):
         """(field name, heading) of each download column: the summary schema's fields."""
         return [(name, self.headings.get(name, name)) for name in self.summary.model_fields]
+
+
+class Related(list):
+    """Related objects read in bulk, as a schema resolver reads a relation: ``.all()``."""
+
+    def all(self):
+        return self
+
+
+def related_in_bulk(pairs, objects):
+    """{owner id: Related(objects)} from (owner id, object id) rows and {object id: object}."""
+    found = {}
+    for owner, pk in pairs:
+        found.setdefault(owner, Related()).append(objects[pk])
+    return found
 
 
 # --- many records at once ----------------------------------------------------------------
@@ -86,31 +112,46 @@ def _nested_schema(annotation):
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fields(schema):
-    """[(name, nested schema or None, many, has a default)] of a schema's fields, worked out once."""
+    """[(name, resolver function or None, it takes the context, nested schema or None, many,
+    has a default)] of a schema's fields, worked out once."""
     plan = []
     for name, info in schema.model_fields.items():
-        nested = _nested_schema(info.annotation)
-        plan.append((name, *(nested or (None, False)), not info.is_required()))
+        resolver = schema._ninja_resolvers.get(name)
+        nested, many = _nested_schema(info.annotation) or (None, False)
+        plan.append(
+            (
+                name,
+                resolver._func if resolver else None,
+                bool(resolver and resolver._takes_context),
+                nested,
+                many,
+                not info.is_required(),
+            )
+        )
     return tuple(plan)
 
 
 def construct(schema, source, context=None):
     """``schema.model_validate(source, context=context)`` for data the portal's own recipe
-    read from its database: the same resolvers (through django-ninja's own getter, so a field
-    is read exactly as the API reads it) and nested schemas, but pydantic's
-    ``model_construct`` instead of its per-field validation, which costs more than the rest
-    of a large download. Tests compare the two (tests/test_downloads.py)."""
+    read from its database: the same resolvers, attributes read and converted by
+    django-ninja's own getter, and nested schemas, but pydantic's ``model_construct`` instead
+    of its per-field validation, which costs more than the rest of a large download. Tests
+    compare the two (tests/test_downloads.py)."""
     getter = DjangoGetter(source, schema, context)
     values = {}
-    for name, nested, many, optional in _fields(schema):
-        try:
-            value = getattr(getter, name)
-        except AttributeError:
-            if optional:
-                continue  # model_construct puts the default, as validation would
-            raise
+    for name, resolver, takes_context, nested, many, optional in _fields(schema):
+        if resolver is not None:
+            value = resolver(source, context=context) if takes_context else resolver(source)
+            value = getter._convert_result(value)  # a manager to a list, as ninja does
+        else:
+            try:
+                value = getattr(getter, name)
+            except AttributeError:
+                if optional:
+                    continue  # model_construct puts the default, as validation would
+                raise
         if nested is not None and value is not None:
             if many:
                 value = [construct(nested, item, context) for item in value]
@@ -135,7 +176,12 @@ def context_request(context):
 
 
 def resolve_page_url(obj, context):
-    """A page's public absolute URL, for the ``url`` field of page records."""
+    """A page's public absolute URL, for the ``url`` field of page records: through the
+    context's ``page_urls`` (public_address.page_urls(), made once for many records) when it
+    has one."""
+    urls = context.get("page_urls") if isinstance(context, dict) else None
+    if urls is not None:
+        return urls(obj.url_path)
     return page_url(obj, context_request(context))
 
 

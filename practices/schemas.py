@@ -4,6 +4,7 @@ come from these schemas and the one recipe, ``PracticePage.objects.with_record_d
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +12,26 @@ from ninja import Schema
 
 from portal.formats import format_number
 from portal.models import FundingProgramme
-from portal.records import Cell, Named, PublicRecord, detail_url, names, resolve_page_url
+from portal.records import (
+    Cell,
+    Named,
+    PublicRecord,
+    Related,
+    detail_url,
+    names,
+    related_in_bulk,
+    resolve_page_url,
+)
 from portal.visibility import public_pages
 
-from .models import NARRATIVE_SECTIONS, PracticeContact, PracticePage
+from .models import (
+    NARRATIVE_SECTIONS,
+    PracticeBudget,
+    PracticeContact,
+    PracticeOutcome,
+    PracticePage,
+    PracticeTheme,
+)
 
 
 class Budget(Schema, Cell):
@@ -232,6 +249,100 @@ def public_practices():
     return public_pages(PracticePage.objects).with_record_data()
 
 
+class PracticeSource:
+    """One practice as the summary's resolvers read it, from plain values (practice_sources):
+    the model's own rule for the programme, not a copy of it."""
+
+    effective_funding_programme = PracticePage.effective_funding_programme
+
+    def __init__(self, values):
+        self.__dict__.update(values)
+        self.pk = values["id"]
+
+
+# The practice's own columns the summary reads (the related ones come in bulk below).
+SOURCE_FIELDS = [
+    "id",
+    "title",
+    "url_path",
+    "summary",
+    "status",
+    "funding_programme",
+    "start_year",
+    "end_year",
+    "budget_eur",
+    "first_published_at",
+    "last_published_at",
+    "country_id",
+    "lead_organisation_id",
+    "project_id",
+]
+
+
+def practice_sources(ids):
+    """{id: PracticeSource} of the public practices among ``ids``: what the recipe
+    (public_practices) fetches, read as values in nine queries whatever the number, with the
+    reference data (countries, organisations, projects, regions, groups, themes) read once."""
+    from portal.models import CooperationProject, Country, Organisation, Region, TargetGroup, Theme
+
+    rows = list(public_pages(PracticePage.objects).filter(pk__in=ids).values(*SOURCE_FIELDS))
+    if not rows:
+        return {}
+    ids = [row["id"] for row in rows]
+
+    def pairs(through, owner, other):
+        return through.objects.filter(**{f"{owner}__in": ids}).values_list(owner, other)
+
+    def by_pk(model, pks, *fields):
+        queryset = model.objects.filter(pk__in=set(pks))
+        return {obj.pk: obj for obj in (queryset.only(*fields) if fields else queryset)}
+
+    region_pairs = list(pairs(PracticePage.regions.through, "practicepage_id", "region_id"))
+    group_pairs = list(
+        pairs(PracticePage.target_groups.through, "practicepage_id", "targetgroup_id")
+    )
+    theme_pairs = list(pairs(PracticeTheme, "content_object_id", "tag_id"))
+    partner_pairs = list(
+        pairs(PracticePage.partner_organisations.through, "practicepage_id", "organisation_id")
+    )
+    countries = by_pk(Country, [row["country_id"] for row in rows])
+    projects = by_pk(CooperationProject, [row["project_id"] for row in rows if row["project_id"]])
+    organisations = by_pk(
+        Organisation,
+        [row["lead_organisation_id"] for row in rows] + [pk for _p, pk in partner_pairs],
+        "id",
+        "name",
+    )
+    regions = related_in_bulk(region_pairs, by_pk(Region, [pk for _p, pk in region_pairs]))
+    groups = related_in_bulk(group_pairs, by_pk(TargetGroup, [pk for _p, pk in group_pairs]))
+    # A theme item as the resolver reads it: its tag.
+    themes = by_pk(Theme, [pk for _p, pk in theme_pairs])
+    theme_items = related_in_bulk(
+        theme_pairs, {pk: SimpleNamespace(tag=theme) for pk, theme in themes.items()}
+    )
+    partners = related_in_bulk(partner_pairs, organisations)
+    budgets, outcomes = {}, {}
+    for budget in PracticeBudget.objects.filter(practice_id__in=ids).order_by("sort_order"):
+        budgets.setdefault(budget.practice_id, Related()).append(budget)
+    for outcome in PracticeOutcome.objects.filter(practice_id__in=ids).order_by("sort_order"):
+        outcomes.setdefault(outcome.practice_id, Related()).append(outcome)
+    sources = {}
+    for row in rows:
+        pk = row["id"]
+        source = PracticeSource(row)
+        source.country = countries[row["country_id"]]
+        source.lead_organisation = organisations[row["lead_organisation_id"]]
+        source.project = projects.get(row["project_id"])
+        source.regions = regions.get(pk, Related())
+        source.target_groups = groups.get(pk, Related())
+        source.theme_items = theme_items.get(pk, Related())
+        source.partner_organisations = partners.get(pk, Related())
+        source.budgets = budgets.get(pk, Related())
+        source.outcomes = outcomes.get(pk, Related())
+        sources[pk] = source
+    return sources
+
+
 def practices_with_contacts():
     """public_practices() with the links and public contacts the full record adds."""
     from django.db.models import Prefetch
@@ -259,6 +370,7 @@ def practice_record():
         headings=HEADINGS,
         queryset=public_practices,
         detail_queryset=practices_with_contacts,
+        sources=practice_sources,
         modified="last_published_at",
     )
 
