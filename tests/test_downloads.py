@@ -178,3 +178,16 @@ def test_download_queries_do_not_grow_with_the_rows(client, corpus, fmt, monkeyp
     _add_practices(country, 9, 10)
     nineteen, rows = _queries(client, params)
     assert rows == 19 and nineteen <= 2 * few
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_download_of_thirty_costs_the_queries_of_three(client, corpus, fmt):
+    """Within one chunk (portal.downloads.CHUNK) the queries are the same for 3 rows or 30:
+    no query, URL lookup or relation read per row."""
+    country = CountryFactory(code="FI", name="Finland")
+    params = {"type": "practice", "country": "FI", "format": fmt}
+    _add_practices(country, 0, 3)
+    three, rows = _queries(client, params)
+    assert rows == 3
+    _add_practices(country, 3, 27)
+    assert _queries(client, params) == (three, 30)
