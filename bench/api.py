@@ -35,11 +35,15 @@ def parse_args():
     parser.add_argument("--size", type=int, default=50000)
     parser.add_argument("--database", default="sqlite:////tmp/portal-api-bench.sqlite3")
     parser.add_argument("--reuse", action="store_true", help="keep a database of --size")
-    parser.add_argument("--repeat", type=int, default=15, help="runs per API query")
-    parser.add_argument("--downloads", type=int, default=3, help="runs per download")
-    parser.add_argument("--skip-api", action="store_true", help="time the downloads only")
+    parser.add_argument("--repeat", type=int, default=30, help="runs per API query")
+    parser.add_argument("--downloads", type=int, default=5, help="runs per download")
+    parser.add_argument(
+        "--skip-api", action="store_true", help="skip the query mix (lists, details)"
+    )
     parser.add_argument("--index", action="store_true", help="rebuild the search index first")
-    parser.add_argument("--build-only", action="store_true", help="build the database, time nothing")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the database, time nothing"
+    )
     return parser.parse_args()
 
 
@@ -84,9 +88,15 @@ def main():
     client = Client()
     mix = builder.query_mix(rng)
 
+    import os
+    from django.db import connection
+
+    print(f"{connection.vendor}, load average at start {os.getloadavg()[0]:.1f}")
     if not args.skip_api:
         api(client, mix, args, builder)
+    api_list(client, args, builder)
     downloads(client, mix, args, builder)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 def api(client, mix, args, builder):
@@ -120,12 +130,37 @@ def api(client, mix, args, builder):
         print(f"   /api/v1/{path}/: p50 {statistics.median(times):.1f} ms")
 
 
+def download_cases():
+    """(label, parameters) of the downloads timed: every practice (the first 5,000 rows), and a
+    common word with a facet that still holds more than 5,000."""
+    return [
+        ("unfiltered", {}),
+        ("social + status", {"q": "social", "status": "ongoing"}),
+    ]
+
+
+def api_list(client, args, builder):
+    """The practices list with per_page=50: plain, with a word, with a facet (issue 17)."""
+    timed, percentile = builder.timed, builder.percentile
+    print(f"\n== API list, per_page=50, {args.repeat} runs each")
+    for label, params in [
+        ("plain", {}),
+        ("q=social", {"q": "social"}),
+        ("status=ongoing", {"status": "ongoing"}),
+    ]:
+        params = {**params, "per_page": 50}
+        assert client.get("/api/v1/practices/", params).status_code == 200
+        times = timed(lambda p=params: client.get("/api/v1/practices/", p), args.repeat)
+        print(
+            f"   {label:<16} p50 {statistics.median(times):6.1f} ms, "
+            f"p95 {percentile(times, 0.95):6.1f} ms"
+        )
+
+
 def downloads(client, mix, args, builder):
-    timed = builder.timed
-    print("\n== downloads of search results (type=practice, at most 5,000 rows)")
-    for label, params in mix:
-        if label not in ("common word", "word + 2 facets", "browse, 3 facets"):
-            continue
+    percentile = builder.percentile
+    print(f"\n== downloads of search results (type=practice), {args.downloads} runs each")
+    for label, params in download_cases():
         total = client.get("/api/v1/practices/", params).json()["count"]
         for fmt in ("csv", "xlsx", "json"):
             query = {**params, "type": "practice", "format": fmt}
@@ -135,15 +170,16 @@ def downloads(client, mix, args, builder):
             first = (time.perf_counter() - started) * 1000
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-            times = [first] + timed(
+            times = [first] + builder.timed(
                 lambda q=query: consume(client.get("/search/download/", q)),
                 args.downloads - 1,
                 warm_up=False,
             )
             print(
-                f"   {label:<17} {fmt:<4} {min(total, 5000):>5,} rows: median "
-                f"{statistics.median(times):,.0f} ms, {size / 1e6:.1f} MB, "
-                f"peak Python memory {peak / 1e6:.1f} MB"
+                f"   {label:<16} {fmt:<4} {min(total, 5000):>5,} rows: p50 "
+                f"{statistics.median(times):,.0f} ms, max {max(times):,.0f} ms, "
+                f"p95 {percentile(times, 0.95):,.0f} ms, {size / 1e6:.1f} MB, "
+                f"peak Python memory {peak / 1e6:.1f} MB (first run, traced)"
             )
 
 
