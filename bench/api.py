@@ -89,6 +89,7 @@ def main():
     mix = builder.query_mix(rng)
 
     import os
+
     from django.db import connection
 
     print(f"{connection.vendor}, load average at start {os.getloadavg()[0]:.1f}")
