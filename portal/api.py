@@ -193,9 +193,9 @@ def also_searched(query):
 
 
 def objects_in_order(record, ids):
-    """The public objects with these ids through the type's recipe, in the order of ``ids``
-    (one that is no longer public is left out)."""
-    by_id = {obj.pk: obj for obj in record.queryset().filter(pk__in=ids)} if ids else {}
+    """What the summaries of the public records with these ids are read from (the type's
+    ``sources``, or its recipe), in the order of ``ids`` (one no longer public is left out)."""
+    by_id = record.summary_sources(ids) if ids else {}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

@@ -19,7 +19,7 @@ from search.query import SearchQuery
 
 from .exports import cell
 from .formats import format_number
-from .public_address import absolute_url, page_urls
+from .public_address import absolute_url
 from .records import construct, record_row
 from .spreadsheets import xlsx_response
 
@@ -57,7 +57,7 @@ def search_ids(params, record, limit=None):
 def records_in_order(record, ids, request=None, chunk=None):
     """The validated summaries (schema instances) of the public records with these ids, in
     the order of ``ids``, read through the recipe ``chunk`` at a time; missing ones skipped."""
-    context = {"request": request, "page_urls": page_urls()}
+    context = {"request": request}
     chunk = chunk or CHUNK
     ids = list(ids)
     for start in range(0, len(ids), chunk):

@@ -21,7 +21,7 @@ from ninja.schema import DjangoGetter
 from pydantic import BaseModel
 from wagtail import hooks
 
-from .public_address import base_url, page_url
+from .public_address import base_url, page_urls
 
 
 @dataclass
@@ -176,13 +176,16 @@ def context_request(context):
 
 
 def resolve_page_url(obj, context):
-    """A page's public absolute URL, for the ``url`` field of page records: through the
-    context's ``page_urls`` (public_address.page_urls(), made once for many records) when it
-    has one."""
-    urls = context.get("page_urls") if isinstance(context, dict) else None
-    if urls is not None:
-        return urls(obj.url_path)
-    return page_url(obj, context_request(context))
+    """A page's public absolute URL, for the ``url`` field of page records: from its
+    ``url_path`` and the site roots read once per request (public_address.page_urls), so a
+    list or download of thousands costs no lookup per record."""
+    request = context_request(context)
+    urls = getattr(request, "portal_page_urls", None)
+    if urls is None:
+        urls = page_urls()
+        if request is not None:
+            request.portal_page_urls = urls
+    return urls(obj.url_path)
 
 
 @lru_cache(maxsize=64)
