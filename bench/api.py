@@ -173,7 +173,7 @@ def downloads(client, mix, args, builder):
             sizes = []
             cpu = time.process_time()
             times = builder.timed(
-                lambda q=query: sizes.append(consume(client.get("/search/download/", q))),
+                lambda q=query, s=sizes: s.append(consume(client.get("/search/download/", q))),
                 args.downloads,
                 warm_up=False,
             )
