@@ -523,12 +523,13 @@ def test_list_query_count_does_not_grow_with_the_page_size(
     page_queries = {}
     for per_page in (3, 20):
         # The search's own share: index state, matches, at most three relevance tiers (more
-        # hits may need more tiers), the hits' rows, their snippets. Then the API's share: view
-        # restrictions, the pages, and their regions, target groups, themes, budgets, partners
-        # and outcome figures.
+        # hits may need more tiers), the hits' rows, their snippets. Then the API's share
+        # (practices.schemas.practice_sources): view restrictions, the pages, the id pairs of
+        # their regions, target groups, themes and partners, the countries, projects,
+        # organisations, regions, groups and themes they name, budgets and outcome figures.
         with (
             CaptureQueriesContext(connection) as captured,
-            django_assert_max_num_queries(7 + 8 + _extra()),
+            django_assert_max_num_queries(7 + 14 + _extra()),
         ):
             data = client.get(LIST, {**params, "per_page": per_page}).json()
         assert len(data["results"]) == min(per_page, 18)
@@ -537,8 +538,8 @@ def test_list_query_count_does_not_grow_with_the_page_size(
         ]
     # Reading the practices costs the same for 3 results as for 20.
     assert len(page_queries[3]) == len(page_queries[20])
-    # Browsing without words: index state and the hits' rows, then the same eight.
-    with django_assert_max_num_queries(2 + 8 + _extra()):
+    # Browsing without words: index state and the hits' rows, then the same fourteen.
+    with django_assert_max_num_queries(2 + 14 + _extra()):
         client.get(LIST, {"per_page": 100, "country": "FI"})
 
 
