@@ -11,6 +11,7 @@ from wagtail import hooks
 
 from portal.feeds import FeedItem, atom_response
 from portal.formats import format_date_range
+from portal.languages import in_visitor_language
 from portal.pagination import paginate
 from portal.public_address import page_url
 
@@ -31,6 +32,7 @@ def _filtered(request, index):
 def event_list(request, index):
     form, events = _filtered(request, index)
     page_obj = paginate(request, events)
+    page_obj.object_list = in_visitor_language(page_obj.object_list)
     return TemplateResponse(
         request,
         "learning_events/learning_event_index_page.html",
