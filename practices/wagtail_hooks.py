@@ -1,3 +1,4 @@
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, prefetch_related_objects
@@ -7,7 +8,7 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from portal.languages import in_visitor_language
+from portal.languages import in_visitor_language, original_version
 from portal.models import TargetGroup
 from portal.visibility import public_pages
 
@@ -28,7 +29,12 @@ def related_practices(page, request, context):
         # Read once for the context and the page's own key facts. Never in a preview, where
         # these relations hold the edited values, not the saved ones.
         prefetch_related_objects([page], "regions", "target_groups", "themes")
-    related = in_visitor_language(ranked(Context.of_practice(page), RELATED_SHOWN))
+    context_of_page = Context.of_practice(page)
+    original = original_version(page)  # no query for a page in the default language
+    if original.pk != page.pk:
+        # A translation: its record is the original, which must not be "like itself".
+        context_of_page = replace(context_of_page, exclude_id=original.pk)
+    related = in_visitor_language(ranked(context_of_page, RELATED_SHOWN))
     if related:
         context["related_sections"].append(
             {

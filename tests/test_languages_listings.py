@@ -119,9 +119,14 @@ def test_home_events_region_project_and_related_lists_follow_the_same_rule(clien
         if name in ("home", "events", "region", "project", "practice"):
             assert f'href="{italian(event).url}"' in html, name
             assert "Study visit to Milan" not in html, name
-    # A practice page lists the practices like it (the translated one, in Italian).
+    # A practice page lists the practices like it (the translated one, in Italian), and a
+    # translation's list does not hold its own record.
     html = client.get(f"/it{records['untranslated'].url}").content.decode()
-    assert f'href="{italian(translated).url}"' in html
+    related = html.split('class="card-list related-practices"')[1].split("</ol>")[0]
+    assert f'href="{italian(translated).url}"' in related
+    html = client.get(italian(translated).url).content.decode()
+    related = html.split('class="card-list related-practices"')[1].split("</ol>")[0]
+    assert "Custodi di quartiere" not in related and "Housing first in Ghent" in related
 
     # Compare: each chosen practice once, in the visitor's version or marked.
     html = client.get(
