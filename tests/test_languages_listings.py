@@ -119,6 +119,12 @@ def test_home_events_region_project_and_related_lists_follow_the_same_rule(clien
         if name in ("home", "events", "region", "project", "practice"):
             assert f'href="{italian(event).url}"' in html, name
             assert "Study visit to Milan" not in html, name
+    # The Italian study visit lists the practices it visited by the same rule.
+    html = client.get(italian(event).url).content.decode()
+    visited = html.split('class="kind-study-visit"')[1].split("</section>")[0]
+    assert f'href="{italian(translated).url}"' in visited and "Custodi di quartiere" in visited
+    assert "Housing first in Ghent" in visited and visited.count(MARKER) == 1
+
     # A practice page lists the practices like it (the translated one, in Italian), and a
     # translation's list does not hold its own record.
     html = client.get(f"/it{records['untranslated'].url}").content.decode()
