@@ -11,6 +11,7 @@ from wagtail import hooks
 
 from portal.feeds import FeedItem, atom_response
 from portal.formats import format_date_range
+from portal.languages import in_visitor_language
 from portal.pagination import paginate
 from portal.public_address import page_url
 
@@ -31,6 +32,7 @@ def _filtered(request, index):
 def event_list(request, index):
     form, events = _filtered(request, index)
     page_obj = paginate(request, events)
+    page_obj.object_list = in_visitor_language(page_obj.object_list)
     return TemplateResponse(
         request,
         "learning_events/learning_event_index_page.html",
@@ -105,18 +107,21 @@ def agenda_days(event):
         event.agenda_sessions.select_related("practice"),
         key=lambda s: (s.date, s.start_time is None, s.start_time, s.sort_order or 0),
     )
+    in_visitor_language(session.practice for session in sessions if session.practice)
     return [(day, list(rows)) for day, rows in groupby(sessions, key=lambda s: s.date)]
 
 
 def kind_context(event):
     """What the kind's own part of the page needs, fetched up front."""
     if isinstance(event, StudyVisitPage):
+        visited = [
+            row
+            for row in event.visited_practices.select_related("practice", "practice__country")
+            if row.practice.live
+        ]
+        in_visitor_language(row.practice for row in visited)
         return {
-            "visited_practices": [
-                row
-                for row in event.visited_practices.select_related("practice", "practice__country")
-                if row.practice.live
-            ],
+            "visited_practices": visited,
             "sites": list(event.sites.select_related("host_organisation")),
         }
     if isinstance(event, MasterclassPage):

@@ -9,6 +9,7 @@ from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from portal.languages import in_visitor_language
 from portal.roles import role_scope
 
 from .filters import published_events, upcoming_first
@@ -26,7 +27,7 @@ def _events_url():
 
 @hooks.register("portal_home_context")
 def upcoming_events(request, context):
-    events = list(
+    events = in_visitor_language(
         published_events()
         .upcoming()
         .order_by("starts_at", "title")
@@ -50,7 +51,7 @@ def upcoming_events(request, context):
 @hooks.register("portal_project_sections")
 def project_learning_journey(project, request):
     """The project's events in date order: its learning journey."""
-    events = list(
+    events = in_visitor_language(
         published_events().filter(project=project).order_by("starts_at", "title").with_card_data()
     )
     if not events:
@@ -64,7 +65,9 @@ def project_learning_journey(project, request):
 
 @hooks.register("portal_region_sections")
 def region_hosted_events(region, request):
-    events = list(upcoming_first(published_events().filter(host_region=region)).with_card_data())
+    events = in_visitor_language(
+        upcoming_first(published_events().filter(host_region=region)).with_card_data()
+    )
     if not events:
         return None
     return {
@@ -132,7 +135,7 @@ def events_of_practice(practice):
 
 @hooks.register("practice_page_sections")
 def practice_events(page, request, context):
-    events = list(upcoming_first(events_of_practice(page)).with_card_data())
+    events = in_visitor_language(upcoming_first(events_of_practice(page)).with_card_data())
     if events:
         context["related_sections"].append(
             {

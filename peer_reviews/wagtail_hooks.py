@@ -8,6 +8,7 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.languages import in_visitor_language, original_version
 from portal.visibility import public_pages
 
 from .models import Invitation, PeerReviewWorksheetPage
@@ -95,7 +96,9 @@ def load_demo_peer_review(home):
 def event_worksheets(event, request, context):
     """The worksheets of a peer-review workshop on its page, with the way in for each visitor:
     organisers and the host see the results, invited account holders their form."""
-    worksheets = list(public_pages(PeerReviewWorksheetPage.objects.child_of(event)))
+    worksheets = in_visitor_language(
+        public_pages(PeerReviewWorksheetPage.objects.child_of(original_version(event)))
+    )
     if not worksheets:
         return
     user = request.user if request is not None else None

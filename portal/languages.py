@@ -8,6 +8,7 @@ address's language is served in its original version, with a notice (never a 404
 """
 
 import contextlib
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
 from .public_address import absolute_url
+from .visibility import public_pages
 
 _locale_codes = {}
 
@@ -76,6 +78,70 @@ def original_version(page):
         .first()
     )
     return original or page
+
+
+def language_marker(code):
+    """What a listing shows beside a record read in another language than the visitor's:
+    the language's code (for ``lang``) and its own name."""
+    info = translation.get_language_info(code)
+    return {"code": info["code"], "name": info["name_local"]}
+
+
+def visitor_version(versions, original_language):
+    """The one rule of every listing and the search results: a record shows in the
+    visitor's language where it has a published version in it (``versions``: language
+    code -> that version), otherwise in its original, marked with the original's language
+    when that is not the visitor's. Returns ``(version or None, marker or None)``."""
+    current = translation.get_language()
+    version = versions.get(current)
+    if version is not None:
+        return version, None
+    if original_language and original_language != current:
+        return None, language_marker(original_language)
+    return None, None
+
+
+def in_visitor_language(pages):
+    """The original pages of a listing, each shown by ``visitor_version``'s rule: a page
+    with a published version in the visitor's language takes that version's title, summary
+    and address (``listed_url``); the structured data (country, groups, budget...) stay the
+    record's own, and ``pk`` the original's (compare, downloads). A page read in another
+    language gets ``original_language`` (the marker). One query per page type listed (and
+    Wagtail's view-restriction query), none when every page is in the visitor's language.
+    Returns the pages as a list."""
+    pages = list(pages)
+    current = translation.get_language()
+    listed = [page for page in pages if isinstance(page, Page)]
+    keys = defaultdict(set)
+    for page in listed:
+        if locale_code(page.locale_id) != current:
+            keys[type(page)].add(page.translation_key)
+    found = {}
+    locale_id = _active_locale_id() if keys else None
+    for model, translation_keys in keys.items() if locale_id is not None else ():
+        fields = ["id", "title", "url_path", "translation_key", "locale_id"]
+        if any(field.name == "summary" for field in model._meta.concrete_fields):
+            fields.append("summary")
+        versions = public_pages(
+            model.objects.filter(
+                translation_key__in=translation_keys, locale_id=locale_id, alias_of__isnull=True
+            ),
+            originals_only=False,
+        ).only(*fields)
+        for version in versions:
+            found[model, version.translation_key] = version
+    for page in listed:
+        version = found.get((type(page), page.translation_key))
+        version, marker = visitor_version(
+            {current: version} if version is not None else {}, locale_code(page.locale_id)
+        )
+        page.original_language = marker
+        if version is not None and version.pk != page.pk:
+            page.title = version.title
+            if hasattr(version, "summary"):
+                page.summary = version.summary
+            page.listed_url = version.url
+    return pages
 
 
 def in_language(path, code):

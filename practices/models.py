@@ -27,7 +27,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from portal.formats import format_money, validate_currency_code
-from portal.languages import original_version
+from portal.languages import in_visitor_language, original_version
 from portal.models import FundingProgramme, LeadImageMixin, Theme
 from portal.pagination import seek_paginate
 from portal.ratelimit import rate_limit
@@ -95,7 +95,9 @@ class PracticeIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["practices"] = seek_paginate(request, self.get_practices())
+        practices = seek_paginate(request, self.get_practices())
+        practices.object_list = in_visitor_language(practices.object_list)
+        context["practices"] = practices
         return context
 
 

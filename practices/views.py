@@ -6,10 +6,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.downloads import FORMATS, records_in_order, records_response, search_download
+from portal.languages import in_visitor_language
 from portal.parsing import parse_id
 from portal.ratelimit import rate_limit
 from search.engines import search
 from search.query import SearchQuery
+from search.registry import show_versions
 
 from .forms import ContextForm
 from .related import CONTEXT_SHOWN, ranked
@@ -84,6 +86,7 @@ def compare(request):
             request, record, summaries, _format(request), "practices-compared", about
         )
     chosen = [("p", p.pk) for p in practices]
+    practices = in_visitor_language(practices)
     for practice in practices:
         practice.remove_url = "?" + urlencode([pair for pair in chosen if pair[1] != practice.pk])
         practice.theme_names = sorted(item.tag.local_name for item in practice.theme_items.all())
@@ -114,7 +117,7 @@ def _candidates(find, chosen):
             "display": hit.display,
             "add_url": "?" + urlencode([*chosen, ("p", hit.object_id)]),
         }
-        for hit in search(query).hits
+        for hit in show_versions(search(query).hits)
         if hit.object_id not in taken
     ]
 
@@ -132,7 +135,7 @@ def context(request):
     form = ContextForm.from_request(request)
     found = None
     if form.is_bound and form.is_valid():
-        found = ranked(form.context(), CONTEXT_SHOWN)
+        found = in_visitor_language(ranked(form.context(), CONTEXT_SHOWN))
     return TemplateResponse(
         request,
         "practices/context.html",

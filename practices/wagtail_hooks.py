@@ -1,3 +1,4 @@
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, prefetch_related_objects
@@ -7,6 +8,7 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from portal.languages import in_visitor_language, original_version
 from portal.models import TargetGroup
 from portal.visibility import public_pages
 
@@ -27,7 +29,12 @@ def related_practices(page, request, context):
         # Read once for the context and the page's own key facts. Never in a preview, where
         # these relations hold the edited values, not the saved ones.
         prefetch_related_objects([page], "regions", "target_groups", "themes")
-    related = ranked(Context.of_practice(page), RELATED_SHOWN)
+    context_of_page = Context.of_practice(page)
+    original = original_version(page)  # no query for a page in the default language
+    if original.pk != page.pk:
+        # A translation: its record is the original, which must not be "like itself".
+        context_of_page = replace(context_of_page, exclude_id=original.pk)
+    related = in_visitor_language(ranked(context_of_page, RELATED_SHOWN))
     if related:
         context["related_sections"].append(
             {
@@ -40,7 +47,7 @@ def related_practices(page, request, context):
 
 @hooks.register("portal_home_context")
 def newest_practices(request, context):
-    practices = list(
+    practices = in_visitor_language(
         _published().order_by("-first_published_at", "title").with_card_data()[:HOME_NEWEST]
     )
     context["home_sections"].append(
@@ -120,7 +127,7 @@ def browse_practices(request, context):
 
 
 def _practice_section(title, queryset):
-    practices = list(queryset.order_by("title").with_card_data())
+    practices = in_visitor_language(queryset.order_by("title").with_card_data())
     if not practices:
         return None
     return {"title": title, "template": "practices/_practice_list.html", "items": practices}

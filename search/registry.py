@@ -10,11 +10,11 @@ See docs/search.md for the contract.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils import translation
 from django.utils.html import escape
 from wagtail import hooks
 from wagtail.models import Page
 
+from portal.languages import locale_code, visitor_version
 from portal.visibility import public_pages
 
 
@@ -166,8 +166,6 @@ def with_translations(search_type, documents):
     summary and address for the results page, ``display["language"]`` the original's."""
     if not documents or not issubclass(search_type.model, Page):
         return documents
-    from portal.languages import locale_code
-
     by_pk = {document.object_id: document for document in documents}
     originals = {}
     for pk, key, locale_id in Page.objects.filter(pk__in=by_pk).values_list(
@@ -212,19 +210,18 @@ def with_translations(search_type, documents):
 
 def show_versions(hits):
     """Each hit in the visitor's language where its record has a version in it; otherwise
-    the original, marked with its language."""
-    current = translation.get_language()
+    the original, marked with its language (``portal.languages.visitor_version``: the rule
+    every listing follows)."""
     for hit in hits:
         display = hit.display or {}
-        version = display.get("versions", {}).get(current)
+        version, marker = visitor_version(display.get("versions", {}), display.get("language"))
         if version is not None:
             hit.title, hit.url = version["title"], version["url"]
             hit.title_html = escape(version["title"])
             if version["summary"]:
                 hit.snippet_html = escape(version["summary"])
-        elif display.get("language") and display["language"] != current:
-            info = translation.get_language_info(display["language"])
-            hit.original_language = {"code": info["code"], "name": info["name_local"]}
+        elif marker is not None:
+            hit.original_language = marker
     return hits
 
 

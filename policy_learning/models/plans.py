@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from policy_learning.forms import ActionPlanPageForm
+from portal.languages import in_visitor_language, original_version
 
 
 class PlanStatus(models.TextChoices):
@@ -63,9 +64,9 @@ class ActionPlanIndexPage(RoutablePageMixin, Page):
         from policy_learning.queries import public_action_plans
 
         context = super().get_context(request, *args, **kwargs)
-        context["plans"] = list(
+        context["plans"] = in_visitor_language(
             public_action_plans()
-            .child_of(self)
+            .child_of(original_version(self))
             .with_card_data()
             .order_by("project__acronym", "region__name")
         )
