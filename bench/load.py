@@ -80,6 +80,15 @@ def parse_args():
     parser.add_argument("--scenarios", nargs="+", choices=SCENARIOS, default=SCENARIOS)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument(
+        "--cpu",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of wrk: CPU ms per request of N distinct requests per scenario, in process",
+    )
+    parser.add_argument("--profile", action="store_true", help="with --cpu: cProfile them")
+    parser.add_argument("--in-process", help=argparse.SUPPRESS)  # the --cpu child
     return parser.parse_args()
 
 
@@ -182,6 +191,16 @@ def server_environment(args, port, cache_dir, database_url=None):
     return env
 
 
+def collect_static(environment):
+    """As `make serve` does: the production settings serve hashed files from STATIC_ROOT."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -242,22 +261,90 @@ def run_wrk(base, urls, concurrency, seconds, threads, workdir):
     return figures
 
 
+# -- CPU per request, in process -----------------------------------------------------------------
+
+
+def cpu_per_request(args, paths):
+    """CPU ms per request (``time.process_time``) of up to ``args.cpu`` distinct paths per
+    scenario, each asked once through the WSGI application under the server's settings and
+    fresh caches: what a worker spends on a request, gunicorn's parsing and the socket aside.
+    Load from other jobs stretches wall time far more than CPU time. Runs in a child process
+    (the production settings cannot replace the test settings this process has set up)."""
+    with tempfile.TemporaryDirectory(prefix="portal-load-cpu-") as workdir:
+        environment = server_environment(args, free_port(), workdir)
+        collect_static(environment)
+        listing = Path(workdir) / "paths.json"
+        listing.write_text(json.dumps({name: paths[name] for name in args.scenarios}))
+        command = [sys.executable, __file__, "--in-process", str(listing), "--cpu", str(args.cpu)]
+        subprocess.run(command + ["--profile"] * args.profile, env=environment, check=True)
+
+
+def in_process(args):
+    import cProfile
+    import pstats
+    from wsgiref.util import setup_testing_defaults
+
+    import django
+
+    django.setup()
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+
+    def get(path):
+        route, _, query = path.partition("?")
+        environ = {"PATH_INFO": route, "QUERY_STRING": query, "HTTP_HOST": "127.0.0.1"}
+        setup_testing_defaults(environ)
+        statuses = []
+        response = application(environ, lambda status, headers: statuses.append(status))
+        b"".join(response)
+        response.close()
+        return statuses[0]
+
+    print(f"\n   {'scenario':<16} {'requests':>8} {'CPU ms':>8} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, urls in json.loads(Path(args.in_process).read_text()).items():
+        urls = list(dict.fromkeys(urls))  # each once: the first time, as the bench's misses
+        get(urls[0])  # imports, the thesaurus and the reference data read once
+        if len(urls) > 1:
+            urls = urls[1 : args.cpu + 1]
+        else:
+            urls = urls * args.cpu  # a single page: served from the page cache after the first
+        profiler = cProfile.Profile(time.process_time) if args.profile else None
+        times = []
+        for url in urls:
+            started = time.process_time()
+            if profiler:
+                profiler.enable()
+            status = get(url)
+            if profiler:
+                profiler.disable()
+            times.append((time.process_time() - started) * 1000)
+            if not status.startswith("200"):
+                sys.exit(f"{name}: {url} answered {status}")
+        times.sort()
+        print(
+            f"   {name:<16} {len(times):>8} {sum(times) / len(times):>8.2f} "
+            f"{times[len(times) // 2]:>8.2f} {times[int(len(times) * 0.95)]:>8.2f}",
+            flush=True,
+        )
+        if profiler:
+            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(70)
+
+
 def main():
     args = parse_args()
+    if args.in_process:
+        return in_process(args)
     if not shutil.which("wrk"):
         sys.exit("wrk is missing (Debian: apt-get install wrk)")
     paths = prepare_database(args)
+    if args.cpu:
+        return cpu_per_request(args, paths)
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="portal-load-") as workdir:
         environment = server_environment(args, port, workdir)
-        # As `make serve` does: the production settings serve hashed files from STATIC_ROOT.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=environment,
-            check=True,
-        )
+        collect_static(environment)
         process = subprocess.Popen(
             server_command(port, args.workers),
             cwd=ROOT,
