@@ -328,7 +328,9 @@ def in_process(args):
             flush=True,
         )
         if profiler:
-            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(70)
+            pstats.Stats(profiler).sort_stats(
+                os.environ.get("PROFILE_SORT", "cumulative")
+            ).print_stats(70)
 
 
 def main():
