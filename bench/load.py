@@ -32,29 +32,43 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 WORKERS = 4
 SCENARIOS = ["search", "search-repeated", "practice", "practices", "event", "api"]
-WORDS = [
-    "social", "care", "employment", "training", "housing", "children", "health", "community",
-    "education", "services", "support", "youth", "families", "migrants", "older", "inclusion",
-]  # fmt: skip
 STATUSES = ["ongoing", "completed", "pilot", "discontinued"]
-# The practice-page scenario rotates over this many pages, each fetched once before the run;
-# the search scenario over 5,000 distinct queries, not fetched before (mostly cache misses).
+# The search scenario: one word and two facets (country, status), every combination of the
+# synthetic practices' SEARCH_WORDS most frequent words (stop words aside), the countries and
+# the statuses, shuffled; wrk walks through them in order, each run from where the last one
+# stopped, so that no search is asked twice (every one a page-cache miss) until they run out.
+SEARCH_WORDS = 400
+# The practice-page scenario rotates over this many pages, each fetched once before the run.
 PRACTICE_PAGES = 20
-WARM_LIMIT = 100
+DISTINCT = {"search"}  # scenarios whose paths are walked, never repeated
 
 # wrk prints one JSON line from done(); request() rotates over the paths in a file when given.
 LUA = r"""
-local paths = nil
+local paths, counter, step = nil, 0, 1
+local threads_made = 0
+function setup(thread)
+  thread:set("thread_number", threads_made)
+  threads_made = threads_made + 1
+end
 function init(args)
   if args[1] then
     paths = {}
     for line in io.lines(args[1]) do paths[#paths + 1] = line end
     math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
   end
+  -- walk: thread t asks paths t, t + threads, t + 2 threads... (never the same one twice)
+  counter = thread_number or 0
+  step = tonumber(os.getenv("WRK_THREADS") or "1")
 end
 if os.getenv("WRK_PATHS_MODE") == "rotate" then
   request = function()
     return wrk.format("GET", paths[math.random(#paths)])
+  end
+elseif os.getenv("WRK_PATHS_MODE") == "walk" then
+  request = function()
+    local path = paths[(counter % #paths) + 1]
+    counter = counter + step
+    return wrk.format("GET", path)
   end
 end
 function done(summary, latency, requests)
@@ -80,6 +94,15 @@ def parse_args():
     parser.add_argument("--scenarios", nargs="+", choices=SCENARIOS, default=SCENARIOS)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument(
+        "--cpu",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of wrk: CPU ms per request of N distinct requests per scenario, in process",
+    )
+    parser.add_argument("--profile", action="store_true", help="with --cpu: cProfile them")
+    parser.add_argument("--in-process", help=argparse.SUPPRESS)  # the --cpu child
     return parser.parse_args()
 
 
@@ -130,16 +153,21 @@ def prepare_database(args):
     )
     prefix = Site.objects.get(is_default_site=True).root_page.url_path.rstrip("/")
     countries = list(Country.objects.order_by("code").values_list("code", flat=True))
-    rng = random.Random(7)
+    from search.languages import query_stop_words
+
+    stop_words = query_stop_words("en")
+    words = [w for w in builder.vocabulary()[0] if len(w) > 3 and w not in stop_words]
     searches = [
-        f"/search/?q={rng.choice(WORDS)}&country={rng.choice(countries)}"
-        f"&status={rng.choice(STATUSES)}"
-        for _ in range(5000)
+        f"/search/?q={word}&country={country}&status={status}"
+        for word in words[:SEARCH_WORDS]
+        for country in countries
+        for status in STATUSES
     ]
+    random.Random(7).shuffle(searches)
     event = LearningEventPage.objects.live().order_by("pk").first()
     return {
         "search": searches,
-        "search-repeated": [f"/search/?q=social&country={countries[0]}&status=ongoing"],
+        "search-repeated": [searches[0]],
         "practice": [path[len(prefix) :] for path in practices[:PRACTICE_PAGES]],
         "practices": ["/practices/"],
         "event": [event.url_path[len(prefix) :]],
@@ -182,6 +210,16 @@ def server_environment(args, port, cache_dir, database_url=None):
     return env
 
 
+def collect_static(environment):
+    """As `make serve` does: the production settings serve hashed files from STATIC_ROOT."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -215,7 +253,7 @@ def check_paths(base, paths):
 # -- wrk ---------------------------------------------------------------------------------------
 
 
-def run_wrk(base, urls, concurrency, seconds, threads, workdir):
+def run_wrk(base, urls, concurrency, seconds, threads, workdir, walk=False):
     script = Path(workdir) / "bench.lua"
     script.write_text(LUA)
     env = dict(os.environ)
@@ -233,7 +271,8 @@ def run_wrk(base, urls, concurrency, seconds, threads, workdir):
     if len(urls) > 1:
         listing = Path(workdir) / "paths.txt"
         listing.write_text("\n".join(urls) + "\n")
-        env["WRK_PATHS_MODE"] = "rotate"
+        env["WRK_PATHS_MODE"] = "walk" if walk else "rotate"
+        env["WRK_THREADS"] = str(min(threads, concurrency))
         command += ["--", str(listing)]
     output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("{"))
@@ -242,22 +281,90 @@ def run_wrk(base, urls, concurrency, seconds, threads, workdir):
     return figures
 
 
+# -- CPU per request, in process -----------------------------------------------------------------
+
+
+def cpu_per_request(args, paths):
+    """CPU ms per request (``time.process_time``) of up to ``args.cpu`` distinct paths per
+    scenario, each asked once through the WSGI application under the server's settings and
+    fresh caches: what a worker spends on a request, gunicorn's parsing and the socket aside.
+    Load from other jobs stretches wall time far more than CPU time. Runs in a child process
+    (the production settings cannot replace the test settings this process has set up)."""
+    with tempfile.TemporaryDirectory(prefix="portal-load-cpu-") as workdir:
+        environment = server_environment(args, free_port(), workdir)
+        collect_static(environment)
+        listing = Path(workdir) / "paths.json"
+        listing.write_text(json.dumps({name: paths[name] for name in args.scenarios}))
+        command = [sys.executable, __file__, "--in-process", str(listing), "--cpu", str(args.cpu)]
+        subprocess.run(command + ["--profile"] * args.profile, env=environment, check=True)
+
+
+def in_process(args):
+    import cProfile
+    import pstats
+    from wsgiref.util import setup_testing_defaults
+
+    import django
+
+    django.setup()
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+
+    def get(path):
+        route, _, query = path.partition("?")
+        environ = {"PATH_INFO": route, "QUERY_STRING": query, "HTTP_HOST": "127.0.0.1"}
+        setup_testing_defaults(environ)
+        statuses = []
+        response = application(environ, lambda status, headers: statuses.append(status))
+        b"".join(response)
+        response.close()
+        return statuses[0]
+
+    print(f"\n   {'scenario':<16} {'requests':>8} {'CPU ms':>8} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, urls in json.loads(Path(args.in_process).read_text()).items():
+        urls = list(dict.fromkeys(urls))  # each once: the first time, as the bench's misses
+        get(urls[0])  # imports, the thesaurus and the reference data read once
+        # A single page is served from the page cache after the first time.
+        urls = urls[1 : args.cpu + 1] if len(urls) > 1 else urls * args.cpu
+        profiler = cProfile.Profile(time.process_time) if args.profile else None
+        times = []
+        for url in urls:
+            started = time.process_time()
+            if profiler:
+                profiler.enable()
+            status = get(url)
+            if profiler:
+                profiler.disable()
+            times.append((time.process_time() - started) * 1000)
+            if not status.startswith("200"):
+                sys.exit(f"{name}: {url} answered {status}")
+        times.sort()
+        print(
+            f"   {name:<16} {len(times):>8} {sum(times) / len(times):>8.2f} "
+            f"{times[len(times) // 2]:>8.2f} {times[int(len(times) * 0.95)]:>8.2f}",
+            flush=True,
+        )
+        if profiler:
+            pstats.Stats(profiler).sort_stats(
+                os.environ.get("PROFILE_SORT", "cumulative")
+            ).print_stats(70)
+
+
 def main():
     args = parse_args()
+    if args.in_process:
+        return in_process(args)
     if not shutil.which("wrk"):
         sys.exit("wrk is missing (Debian: apt-get install wrk)")
     paths = prepare_database(args)
+    if args.cpu:
+        return cpu_per_request(args, paths)
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="portal-load-") as workdir:
         environment = server_environment(args, port, workdir)
-        # As `make serve` does: the production settings serve hashed files from STATIC_ROOT.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=environment,
-            check=True,
-        )
+        collect_static(environment)
         process = subprocess.Popen(
             server_command(port, args.workers),
             cwd=ROOT,
@@ -275,19 +382,32 @@ def main():
                 f"{'p99 ms':>8} {'4xx/5xx':>8} {'socket':>7}"
             )
             for name in args.scenarios:
-                if len(paths[name]) <= WARM_LIMIT:
+                walk = name in DISTINCT
+                if not walk:  # a few pages, each asked once before (the page cache's case)
                     for path in paths[name]:
                         urllib.request.urlopen(base + path, timeout=60).close()
+                # A walked scenario's runs (warm-ups included) each start where the last
+                # stopped: the first path, asked by check_paths(), is behind them.
+                cursor = 1 if walk else 0
                 for concurrency in args.concurrency:
-                    if args.warmup:
-                        run_wrk(base, paths[name], concurrency, args.warmup, args.threads, workdir)
-                    f = run_wrk(
-                        base, paths[name], concurrency, args.duration, args.threads, workdir
+                    for seconds in (args.warmup, args.duration):
+                        if not seconds:
+                            continue
+                        urls = paths[name][cursor:] if walk else paths[name]
+                        if walk and len(urls) < 2:
+                            sys.exit(f"{name}: every distinct path asked; fewer or shorter runs")
+                        f = run_wrk(base, urls, concurrency, seconds, args.threads, workdir, walk)
+                        # Threads walk at slightly different speeds: skip a margin too.
+                        cursor += f["requests"] + f["requests"] // 10 + 100 if walk else 0
+                    repeated = (
+                        " (some asked twice: the list ran out)"
+                        if (walk and cursor > len(paths[name]))
+                        else ""
                     )
                     print(
                         f"   {name:<16} {concurrency:>4} {f['rps']:>8.0f} {f['p50'] / 1000:>8.1f} "
                         f"{f['p95'] / 1000:>8.1f} {f['p99'] / 1000:>8.1f} "
-                        f"{f['status_errors']:>8} {f['socket_errors']:>7}",
+                        f"{f['status_errors']:>8} {f['socket_errors']:>7}{repeated}",
                         flush=True,
                     )
         finally:

@@ -9,11 +9,11 @@ address's language is served in its original version, with a notice (never a 404
 
 import contextlib
 from collections import defaultdict
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import Http404
-from django.urls import translate_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
@@ -147,9 +147,35 @@ def in_visitor_language(pages):
 def in_language(path, code):
     """``path`` (with its query string) on this site, in language ``code``: the same view
     under the other language's prefix."""
-    current = translation.get_language_from_path(path.split("?", 1)[0]) or settings.LANGUAGE_CODE
+    return in_languages(path, [code])[code]
+
+
+def in_languages(path, codes):
+    """{code: ``path`` in language ``code``} for each of ``codes``: what Django's
+    ``translate_url`` gives for each, with the path resolved once rather than once per
+    language (a page's header links to every language)."""
+    if not codes:
+        return {}
+    parsed = urlsplit(path)
+    current = translation.get_language_from_path(parsed.path) or settings.LANGUAGE_CODE
     with translation.override(current):
-        return translate_url(path, code)
+        try:
+            match = resolve(unquote(parsed.path))  # the address may be encoded
+        except Resolver404:
+            return dict.fromkeys(codes, path)
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    urls = {}
+    for code in codes:
+        with translation.override(code):
+            try:
+                url = reverse(name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                urls[code] = path
+            else:
+                urls[code] = urlunsplit(
+                    (parsed.scheme, parsed.netloc, url, parsed.query, parsed.fragment)
+                )
+    return urls
 
 
 def _page_path(page, request):
@@ -218,17 +244,23 @@ class PageLanguages:
             own, full = _unprefixed(_page_path(self.page, request) or ""), _unprefixed(path)
             if own and full.startswith(own):
                 suffix = full[len(own) :]
+        names = language_names()
+        own = {
+            code: version
+            for code, version in self.versions.items()
+            if version is not None and version.alias_of_id is None
+        }
+        # The other languages' addresses of the page (or, off a page, of the view) at once.
+        missing = [code for code, _name in names if code not in own]
+        if base_url:
+            urls = {code: url + suffix for code, url in in_languages(base_url, missing).items()}
+        else:
+            urls = in_languages(path, [*missing, settings.LANGUAGE_CODE])
         links = []
-        for code, name in language_names():
-            version = self.versions.get(code)
-            if version is not None and version.alias_of_id is None:
-                url = _page_path(version, request) + suffix
-            elif base_url:
-                url = in_language(base_url, code) + suffix
-            else:
-                url = in_language(path, code)
+        for code, name in names:
+            url = _page_path(own[code], request) + suffix if code in own else urls[code]
             links.append({"code": code, "name": name, "url": url, "absolute": absolute_url(url)})
-        default = base_url + suffix if base_url else in_language(path, settings.LANGUAGE_CODE)
+        default = base_url + suffix if base_url else urls[settings.LANGUAGE_CODE]
         self.x_default = absolute_url(default)
         return links
 

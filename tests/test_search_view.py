@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from portal.models import CooperationProject, Organisation, Region
 from search.engines.embedded import EmbeddedEngine
+from tests.factories import make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +242,34 @@ def test_search_index_command_rebuilds_and_reports(corpus, capsys, monkeypatch):
     assert out.count(f"{total}/{total}") == 1 and f"{total}/{total}\n" in out
     call_command("search_index")
     assert f"{total} documents indexed" in capsys.readouterr().out
+
+
+def _word_matches(queries):
+    """The full-text statements among ``queries`` (both dialects' bitmap of a word match)."""
+    return [query["sql"] for query in queries if ") >> 5" in query["sql"]]
+
+
+def test_words_asked_again_reuse_their_match_until_the_index_changes(client, corpus):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.engines.bitmaps import bump_token
+
+    bump_token()
+    with CaptureQueriesContext(connection) as first:
+        response = client.get("/search/", {"q": "older", "country": "IT"})
+    assert _word_matches(first.captured_queries)
+    total = response.context["results"].total
+    # Narrowed by another facet, the same words: their match is not asked again, and the
+    # counts are those of a fresh match.
+    with CaptureQueriesContext(connection) as again:
+        response = client.get("/search/", {"q": "older", "country": ["IT", "BG"]})
+    assert not _word_matches(again.captured_queries)
+    assert response.context["results"].total >= total
+    # A change to the index: the words are matched again, and the new practice is found.
+    index = corpus["home"].get_parent()
+    make_practice(index, title="Older carers' allotments", summary="Gardens.")
+    with CaptureQueriesContext(connection) as after:
+        response = client.get("/search/", {"q": "older"})
+    assert _word_matches(after.captured_queries)
+    assert "allotments" in response.content.decode()

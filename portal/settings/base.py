@@ -123,8 +123,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sql
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while the admin writes; the busy timeout makes concurrent
-    # writers wait instead of failing with "database is locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # writers wait instead of failing with "database is locked". Connections are kept
+    # (CONN_MAX_AGE, as on PostgreSQL): opening one and reading the schema again cost a
+    # search about 4 ms of CPU (docs/performance.md, "Load").
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

@@ -114,7 +114,11 @@ class FacetBitmaps:
     rebuild; edits leave gaps (a re-indexed document gets a new id), which cost a bit each
     until the next rebuild and are absent from ``all``."""
 
+    # Word matches kept per state of the index (see remembered()).
+    REMEMBERED = 256
+
     def __init__(self, token, ids, values, labels=None, change=0):
+        self._remember_nothing_yet()
         self.token = token
         self.change = change
         self.labels = labels or {}
@@ -195,10 +199,31 @@ class FacetBitmaps:
             bitmaps = values.setdefault(facet, {})
             bitmaps[value] = bitmaps.get(value, 0) | _some_bits(positions, size)
         copy = object.__new__(type(self))
+        copy._remember_nothing_yet()
         copy.token, copy.change, copy.labels = token, change, labels
         copy.base, copy.size, copy.values = base, size, values
         copy.all = (self.all & keep) | _some_bits(found, size)
         return copy
+
+    def _remember_nothing_yet(self):
+        self._remembered = {}
+        self._remembered_lock = threading.Lock()
+
+    def remembered(self, key, compute):
+        """``compute()`` (a bitmap), kept under ``key`` while these bitmaps stand for the index:
+        a visitor who narrows a search by its facets, or pages through it, asks for the same
+        words again, and their full-text match is most of an uncached search's cost. Any
+        change to the index makes new bitmaps, which start with nothing remembered. The
+        oldest of ``REMEMBERED`` keys goes first."""
+        with self._remembered_lock:
+            found = self._remembered.get(key)
+        if found is None:
+            found = compute()
+            with self._remembered_lock:
+                if len(self._remembered) >= self.REMEMBERED:
+                    del self._remembered[next(iter(self._remembered))]
+                self._remembered[key] = found
+        return found
 
     def of_words(self, rows):
         """The bitmap from (word index, 32-bit word) rows, limited to indexed documents (a

@@ -794,8 +794,14 @@ class EmbeddedEngine(SearchEngine):
         if not words:
             return bitmaps.all
         if words.groups:
-            return bitmaps.of_words(dialect.match_words(words, bitmaps.base))
-        return bitmaps.all & ~bitmaps.of_words(dialect.any_words(words.excluded, bitmaps.base))
+            return bitmaps.remembered(
+                ("all", words), lambda: bitmaps.of_words(dialect.match_words(words, bitmaps.base))
+            )
+        excluded = words.excluded
+        return bitmaps.remembered(
+            ("none", excluded),
+            lambda: bitmaps.all & ~bitmaps.of_words(dialect.any_words(excluded, bitmaps.base)),
+        )
 
     def count(self, parsed, filters, bitmaps=None, candidates=None):
         bitmaps = bitmaps or self.bitmap_store.current()
