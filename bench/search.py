@@ -522,7 +522,7 @@ def run(size, args):
     vendor = connection.vendor
     print(
         f"\n== {vendor}, N = {size:,}: built in {build:.1f} s, search index rebuilt in "
-        f"{rebuild:.1f} s"
+        f"{rebuild:.1f} s (at {time.strftime('%H:%M')} UTC, load {load_average()})"
     )
     if args.http:
         http_figures(size, args, rng)
@@ -585,6 +585,14 @@ def run(size, args):
     takeaway(client, query_mix(rng), repeat)
 
 
+def load_average():
+    """The machine's load averages, printed next to each figure (docs/performance.md: the
+    conditions of every figure are part of it)."""
+    import os
+
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def analyze():
     """Planner statistics after a bulk load: without them PostgreSQL plans on guesses and
     SQLite may re-run a full-text match per row."""
@@ -641,13 +649,18 @@ def http_figures(size, args, rng):
             f"   over HTTP, gunicorn {args.workers} workers, production settings, page cache "
             f"off; {args.rounds} rounds of {args.runs} sequential requests (ms)"
         )
-        print(f"   {'what':<26} {'p50':>7} {'p95':>7}   {'p95 of each round':<24}")
+        print(
+            f"   {'what':<26} {'p50':>7} {'p95':>7}   {'p95 of each round':<24} load (1/5/15 min)"
+        )
         for label, path in paths:
             rounds = serving.time_path(base, path, args.runs, args.rounds)
             p50 = statistics.median(r[0] for r in rounds)
             p95 = statistics.median(r[1] for r in rounds)
             spread = " / ".join(f"{r[1]:.0f}" for r in rounds)
-            print(f"   {label:<26} {p50:>7.1f} {p95:>7.1f}   {spread}", flush=True)
+            print(
+                f"   {label:<26} {p50:>7.1f} {p95:>7.1f}   {spread:<24} {load_average()}",
+                flush=True,
+            )
         print(f"   worker peak RSS: {serving.worker_peak_rss_mb(server.process):.0f} MB")
         load = importlib_load()
         countries = query_countries()
@@ -671,7 +684,7 @@ def http_figures(size, args, rng):
         print(
             f"   publishing under load ({connection.vendor}): search p95 idle {idle:.0f} ms, "
             f"while publishing {busy:.0f} ms ({busy / idle:.2f}x); {published} published, "
-            f"{seen} found by the next search"
+            f"{seen} found by the next search (load {load_average()})"
         )
         print(f"   worker peak RSS after it: {serving.worker_peak_rss_mb(server.process):.0f} MB")
 
