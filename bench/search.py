@@ -28,6 +28,8 @@ SEED = 20261122
 COUNTRIES, REGIONS_PER_COUNTRY, THEMES, GROUPS = 30, 10, 40, 12
 ORGANISATIONS, PROJECTS = 400, 12
 PHRASE = "older people"
+# Each synthetic practice has one translation, in one of these languages in turn.
+TRANSLATION_LANGUAGES = ["it", "es", "fr", "de"]
 
 
 def parse_args():
@@ -187,6 +189,7 @@ def build_practices(n, rng):
     from django.utils import timezone
     from wagtail.models import Locale, Page
 
+    from portal.models import TranslatedVersion
     from practices.models import PracticePage, PracticeStatus, PracticeTheme
 
     text = TextMaker(rng)
@@ -213,6 +216,17 @@ def build_practices(n, rng):
 
     started = time.monotonic()
     with transaction.atomic():
+        # The second language version of each practice (issue 13): a human translation in
+        # one of TRANSLATION_LANGUAGES, under the practices index's version in that language
+        # (an alias, as copy_for_translation makes it), as the demo loader's translations
+        # look: own title and summary, the narrative copied from the original.
+        parents = {}
+        for language in TRANSLATION_LANGUAGES:
+            target = Locale.objects.get(language_code=language)
+            parent = index.get_translation_or_none(target) or index.copy_for_translation(
+                target, copy_parents=True, alias=True
+            )
+            parents[language] = (parent, target)
         for chunk_start in range(0, n, 2000):
             pages, practices = [], []
             for i in range(chunk_start, min(n, chunk_start + 2000)):
@@ -262,8 +276,44 @@ def build_practices(n, rng):
                         "_groups": rng.sample(groups, rng.randint(1, 3)),
                     }
                 )
+            translations = []
+            for i, page, data in zip(range(chunk_start, n), pages, practices, strict=False):
+                language = TRANSLATION_LANGUAGES[i % len(TRANSLATION_LANGUAGES)]
+                parent, target = parents[language]
+                title = text.sentence(rng.randint(3, 8)).rstrip(".")
+                translations.append(
+                    Page(
+                        title=title,
+                        draft_title=title,
+                        slug=page.slug,
+                        path=parent.path + step(i // len(TRANSLATION_LANGUAGES) + 1),
+                        depth=parent.depth + 1,
+                        numchild=0,
+                        url_path=f"{parent.url_path}{page.slug}/",
+                        content_type=content_type,
+                        live=True,
+                        has_unpublished_changes=False,
+                        first_published_at=page.first_published_at,
+                        last_published_at=page.last_published_at,
+                        locale=target,
+                        translation_key=page.translation_key,
+                    )
+                )
+                data["_translation"] = {
+                    **{k: v for k, v in data.items() if not k.startswith("_")},
+                    "summary": text.paragraph(rng.randint(40, 90)),
+                }
             pages = Page.objects.bulk_create(pages)
+            translations = Page.objects.bulk_create(translations)
+            TranslatedVersion.objects.bulk_create(
+                [TranslatedVersion(page_id=page.pk, kind="human") for page in translations]
+            )
             rows, region_rows, group_rows, theme_rows = [], [], [], []
+            for page, data in zip(translations, practices, strict=True):
+                obj = PracticePage(page_ptr_id=page.pk, **data["_translation"])
+                rows.append(
+                    [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+                )
             for page, data in zip(pages, practices, strict=True):
                 obj = PracticePage(
                     page_ptr_id=page.pk, **{k: v for k, v in data.items() if not k.startswith("_")}
@@ -288,6 +338,9 @@ def build_practices(n, rng):
             PracticePage.target_groups.through.objects.bulk_create(group_rows)
             PracticeTheme.objects.bulk_create(theme_rows)
         Page.objects.filter(pk=index.pk).update(numchild=n)
+        for language, (parent, _target) in parents.items():
+            share = len(range(TRANSLATION_LANGUAGES.index(language), n, len(parents)))
+            Page.objects.filter(pk=parent.pk).update(numchild=share)
     return time.monotonic() - started
 
 
@@ -449,12 +502,14 @@ def run(size, args):
     from django.test import Client
     from django.utils import translation
 
+    from portal.visibility import public_pages
     from practices.models import PracticePage
     from search import indexing
     from search.engines import get_engine
 
     rng = random.Random(SEED + size)
-    if args.reuse and PracticePage.objects.filter(slug__startswith="practice-").count() == size:
+    originals = public_pages(PracticePage.objects.filter(slug__startswith="practice-"))
+    if args.reuse and originals.count() == size:
         build = 0.0
     else:
         build = build_practices(size, rng)
@@ -467,7 +522,7 @@ def run(size, args):
     vendor = connection.vendor
     print(
         f"\n== {vendor}, N = {size:,}: built in {build:.1f} s, search index rebuilt in "
-        f"{rebuild:.1f} s"
+        f"{rebuild:.1f} s (at {time.strftime('%H:%M')} UTC, load {load_average()})"
     )
     if args.http:
         http_figures(size, args, rng)
@@ -530,6 +585,14 @@ def run(size, args):
     takeaway(client, query_mix(rng), repeat)
 
 
+def load_average():
+    """The machine's load averages, printed next to each figure (docs/performance.md: the
+    conditions of every figure are part of it)."""
+    import os
+
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def analyze():
     """Planner statistics after a bulk load: without them PostgreSQL plans on guesses and
     SQLite may re-run a full-text match per row."""
@@ -547,6 +610,7 @@ def http_paths(rng):
 
     from wagtail.models import Site
 
+    from portal.visibility import public_pages
     from practices.models import PracticePage
 
     mix = query_mix(rng)
@@ -559,9 +623,10 @@ def http_paths(rng):
         ("API per_page=50, browse", "/api/v1/practices/?per_page=50&status=ongoing"),
     ]
     prefix = Site.objects.get(is_default_site=True).root_page.url_path.rstrip("/")
-    practice = PracticePage.objects.filter(slug="practice-7").values_list("url_path", flat=True)
+    originals = public_pages(PracticePage.objects.all())  # what /practices/ lists
+    practice = originals.filter(slug="practice-7").values_list("url_path", flat=True)
     paths.append(("practice page", practice[0][len(prefix) :]))
-    count = PracticePage.objects.live().count()
+    count = originals.count()
     last = -(-count // 12)
     paths += [("/practices/ page 1", "/practices/")]
     paths += [("/practices/ page 100", "/practices/?page=100")]
@@ -584,13 +649,18 @@ def http_figures(size, args, rng):
             f"   over HTTP, gunicorn {args.workers} workers, production settings, page cache "
             f"off; {args.rounds} rounds of {args.runs} sequential requests (ms)"
         )
-        print(f"   {'what':<26} {'p50':>7} {'p95':>7}   {'p95 of each round':<24}")
+        print(
+            f"   {'what':<26} {'p50':>7} {'p95':>7}   {'p95 of each round':<24} load (1/5/15 min)"
+        )
         for label, path in paths:
             rounds = serving.time_path(base, path, args.runs, args.rounds)
             p50 = statistics.median(r[0] for r in rounds)
             p95 = statistics.median(r[1] for r in rounds)
             spread = " / ".join(f"{r[1]:.0f}" for r in rounds)
-            print(f"   {label:<26} {p50:>7.1f} {p95:>7.1f}   {spread}", flush=True)
+            print(
+                f"   {label:<26} {p50:>7.1f} {p95:>7.1f}   {spread:<24} {load_average()}",
+                flush=True,
+            )
         print(f"   worker peak RSS: {serving.worker_peak_rss_mb(server.process):.0f} MB")
         load = importlib_load()
         countries = query_countries()
@@ -614,7 +684,7 @@ def http_figures(size, args, rng):
         print(
             f"   publishing under load ({connection.vendor}): search p95 idle {idle:.0f} ms, "
             f"while publishing {busy:.0f} ms ({busy / idle:.2f}x); {published} published, "
-            f"{seen} found by the next search"
+            f"{seen} found by the next search (load {load_average()})"
         )
         print(f"   worker peak RSS after it: {serving.worker_peak_rss_mb(server.process):.0f} MB")
 

@@ -142,14 +142,18 @@ def _related_in_bulk(ids):
 
 def _bulk_url(roots):
     """A page's URL from the site root paths read once (what Page.get_url computes per page);
-    only with a single site, where every URL is relative."""
+    only with a single site, where every URL is relative. Otherwise (several sites, or one
+    site whose home page has language versions: a root path per language) Wagtail's own
+    get_url, which reads nothing but the page's url_path and the cached root paths, on an
+    unsaved instance: no query per page (a rebuild of 50,000 practices with a translation
+    each spent most of its time fetching each page for this, issue 17)."""
     root = roots[0].root_path if len(roots) == 1 else None
 
     def url(pk, url_path):
         if root is not None and url_path.startswith(root):
             return "/" + url_path[len(root) :]
-        page = PracticePage.objects.get(pk=pk)
-        return page.get_url() or page.url_path
+        page = PracticePage(pk=pk, url_path=url_path)
+        return page.get_url() or url_path
 
     return url
 
