@@ -1,7 +1,7 @@
 """Every public page type at a phone's width (360 px): no horizontal scrolling of the page.
 
 One browser session visits one page of each type, built with long words (German compounds,
-long budget periods) where a narrow column would overflow; the comparison scrolls inside its
+the longest budget period) where a narrow column would overflow; the comparison scrolls inside its
 own frame, which is allowed, the page around it is not. The search filters fold into a
 "Filters" disclosure above the results, which opens with the keyboard.
 """
@@ -14,6 +14,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from portal.demo import load_legal_pages
+from practices.models import BudgetPeriod
 from tests.browser import browser_page  # noqa: F401
 from tests.factories import (
     CooperationProjectFactory,
@@ -54,7 +55,7 @@ def _world():
                 {
                     "amount": Decimal("800000"),
                     "currency": "EUR",
-                    "period": "pro Jahr (Durchschnitt über die gesamte Laufzeit)",
+                    "period": BudgetPeriod.PER_YEAR_AVERAGE,  # the longest label
                     "funding_sources": f"Europäischer Sozialfonds Plus, {LONG}",
                 }
             ],

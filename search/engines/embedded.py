@@ -1011,7 +1011,9 @@ class EmbeddedEngine(SearchEngine):
 
     def search(self, query):
         dialect = self._dialect()
-        with dialect.session():
+        # The dialect's session is for full-text statements; a search without words (browsing
+        # by facets, the maps' counts) runs none, so it costs no extra statement.
+        with dialect.session() if Words.of(query) else nullcontext():
             return self._search(dialect, query)
 
     def _search(self, dialect, query):
