@@ -6,13 +6,14 @@ unpublishing, moving or deleting one of those pages (or restricting who may view
 forgets the cached links."""
 
 from django.core.cache import cache
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Substr
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models.legal import AccessibilityStatementPage, LegalNoticePage, PrivacyNoticePage
-from .visibility import public_pages
 
 CACHE_KEY = "portal:legal-links"
 
@@ -25,13 +26,18 @@ FOOTER_PAGES = (
 
 
 def _find_legal_pages():
-    """{model: url} of the live legal pages not under a view restriction: the shared rule
-    (portal.visibility.public_pages, Wagtail's ``public()``: one query for the restrictions,
-    then paths), which stays cheap at any number of pages."""
+    """{model: url} of the live legal pages not under a view restriction, in one query."""
+    steplen = Page.steplen
+    # A restriction on the page itself or an ancestor: the restricted page's path is the start
+    # of this page's path, as long as its depth times the step length.
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, F("page__depth") * steplen)
+    )
     models = {model._meta.model_name: model for model, _label in FOOTER_PAGES}
     pages = (
-        public_pages(Page.objects.all(), originals_only=False)
+        Page.objects.live()
         .filter(content_type__app_label="portal", content_type__model__in=list(models))
+        .exclude(Exists(restricted))
         .select_related("content_type")
         .order_by("path")
     )
