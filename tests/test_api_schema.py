@@ -10,7 +10,9 @@ strategies driven by hypothesis here.)"""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation import GenerationMode
 
@@ -27,7 +29,21 @@ EXAMPLES = 10
 
 
 @pytest.fixture
-def api_schema(corpus, settings):
+def wsgi_application():
+    """The portal's WSGI application, minus the end-of-request connection closing that
+    Django's own test client also switches off: the test's transaction (and on PostgreSQL its
+    connection) must outlive each request."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(corpus, settings, wsgi_application):
     # The rate limit is tested in tests/test_api_records.py; here it would cut the run short.
     settings.PORTAL_RATE_LIMITS = {"api": None}
     make_plan(
@@ -37,7 +53,7 @@ def api_schema(corpus, settings):
         actions=[{"title": "Open a day centre", "budget": 50_000}],
     )
     make_study_visit(title="Study visit to Milan", summary="Social caretakers at work.")
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_application)
 
 
 def test_the_document_lists_these_operations(api_schema):
