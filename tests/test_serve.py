@@ -49,7 +49,16 @@ SCRUBBED = {
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in this process
 }
 
-pytestmark = pytest.mark.xdist_group("serve")
+pytestmark = [
+    pytest.mark.xdist_group("serve"),
+    # Every test here runs `make serve` or manage.py on a throwaway SQLite database of its
+    # own, whatever the suite's database: the PostgreSQL run (`make test-postgres`) would
+    # repeat the SQLite run's work exactly, so only `make test` runs them.
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="runs on its own SQLite database: covered by the SQLite run (`make test`)",
+    ),
+]
 
 
 def free_port():
