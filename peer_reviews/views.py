@@ -36,9 +36,13 @@ from .services import invitation_for_token, invitation_for_user, personal_url
 logger = logging.getLogger(__name__)
 
 
-def _private(response, *, token_page=False):
+def _private(response, *, token_page=False, indexable=False):
+    """No cache may keep the response. Search engines index only ``indexable`` ones: the
+    worksheet as an anonymous visitor sees it (its questions and how to take part), never a
+    personal link or a participant's answers."""
     response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
+    if not indexable:
+        response["X-Robots-Tag"] = "noindex, nofollow"
     if token_page:
         # The personal link must not leak to other sites through the Referer header ("no-referrer"
         # would make browsers send "Origin: null" and fail the CSRF check).
@@ -114,9 +118,11 @@ def worksheet(page, request, token=None):
             context["form"] = _disable(page.get_form(request.POST, page=page, draft=True))
             context["unsaved"] = True
             status = max(status, 403)
+        context["indexable"] = problem == "anonymous" and not posted
         return _private(
             TemplateResponse(request, page.get_template(request), context, status=status),
             token_page=token is not None,
+            indexable=context["indexable"],
         )
 
     submission = page.get_submissions().filter(invitation=invitation).first()

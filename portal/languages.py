@@ -262,6 +262,10 @@ class PageLanguages:
             links.append({"code": code, "name": name, "url": url, "absolute": absolute_url(url)})
         default = base_url + suffix if base_url else urls[settings.LANGUAGE_CODE]
         self.x_default = absolute_url(default)
+        self.canonical = next(
+            (link["absolute"] for link in links if link["code"] == self.current),
+            absolute_url(path),
+        )
         return links
 
     @property

@@ -194,13 +194,13 @@ def sitemap_section(request, section):
     )
 
 
-# Addresses crawlers should leave alone: the admin, and the endless combinations of the
-# search, compare and download addresses (every record is in the sitemap instead).
+# Addresses crawlers should leave alone: the admin and the downloads. The search and the
+# comparison stay open to them (a policymaker's search engine may show a search for "Roma
+# inclusion"); each names its canonical address without facets, sort and page, so their
+# combinations are not indexed one by one (docs/discovery.md).
 ROBOTS_DISALLOW = [
     "/admin/",
     "/django-admin/",
-    "/search/",
-    "/practices/compare/",
     "/practices/download/",
 ]
 

@@ -84,6 +84,54 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     assert response["Cache-Control"].startswith("public")
 
 
+def canonical(html):
+    found = re.findall(r'<link rel="canonical" href="([^"]*)">', html)
+    assert len(found) == 1
+    return unescape(found[0])
+
+
+def test_robots_txt_lets_crawlers_into_search_and_compare_but_not_the_downloads(client, db):
+    rules = client.get("/robots.txt").content.decode().splitlines()
+    assert "Disallow: /practices/download/" in rules and "Disallow: /de/practices/download/" in rules
+    assert not [rule for rule in rules if "search" in rule or "compare" in rule]
+
+
+def test_search_and_compare_name_their_canonical_address_without_facets_or_page(client, corpus):
+    html = client.get("/search/", {"q": "older people", "country": "IT", "page": "2"})
+    assert canonical(html.content.decode()) == BASE + "/search/?q=older+people"
+    assert canonical(client.get("/de/search/", {"country": "IT"}).content.decode()) == (
+        BASE + "/de/search/"
+    )
+    ids = [corpus["caretaker"].pk, corpus["home"].pk]
+    html = client.get("/practices/compare/", {"p": ids, "sort": "x"}).content.decode()
+    assert canonical(html) == BASE + f"/practices/compare/?p={ids[0]}&p={ids[1]}"
+    # A page names itself, in the language of its address.
+    practice = corpus["caretaker"]
+    assert canonical(client.get(practice.url).content.decode()) == BASE + practice.url
+    assert canonical(client.get("/it" + practice.url).content.decode()) == (
+        BASE + "/it" + practice.url
+    )
+
+
+def test_the_worksheet_is_indexable_as_anonymous_visitors_see_it_never_a_personal_link(
+    client, db
+):
+    from tests.factories_reviews import make_invitation, make_worksheet
+
+    worksheet = make_worksheet()
+    public = client.get(worksheet.url)
+    assert public.status_code == 200
+    assert "X-Robots-Tag" not in public and 'name="robots"' not in public.content.decode()
+    invitation = make_invitation(worksheet)
+    for address in [worksheet.url + f"t/{invitation.token}/", worksheet.url + "t/not-a-token/"]:
+        personal = client.get(address)
+        assert personal["X-Robots-Tag"] == "noindex, nofollow"
+        assert '<meta name="robots" content="noindex">' in personal.content.decode()
+    # Answers typed while signed out are shown back, never indexed.
+    posted = client.post(worksheet.url, {"your_role": "Case manager"})
+    assert posted["X-Robots-Tag"] == "noindex, nofollow"
+
+
 def head_metadata(html):
     og = dict(re.findall(r'<meta property="(og:[a-z_]+)" content="([^"]*)">', html))
     scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)

@@ -9,6 +9,19 @@ from portal.markdown import render_markdown
 register = template.Library()
 
 
+@register.filter
+def keeping_query(url, names):
+    """``url`` with only the query parameters named in ``names`` (comma-separated), empty
+    values dropped: the canonical address of a search or a comparison, without its facets,
+    sort and page (docs/discovery.md)."""
+    from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+    keep = {name.strip() for name in names.split(",")}
+    parts = urlsplit(url)
+    pairs = [(k, v) for k, v in parse_qsl(parts.query) if k in keep and v.strip()]
+    return urlunsplit(parts._replace(query=urlencode(pairs)))
+
+
 @register.filter(name="markdown")
 def markdown_filter(text):
     return render_markdown(text)
