@@ -92,7 +92,8 @@ def canonical(html):
 
 def test_robots_txt_lets_crawlers_into_search_and_compare_but_not_the_downloads(client, db):
     rules = client.get("/robots.txt").content.decode().splitlines()
-    assert "Disallow: /practices/download/" in rules and "Disallow: /de/practices/download/" in rules
+    assert "Disallow: /practices/download/" in rules
+    assert "Disallow: /de/practices/download/" in rules
     assert not [rule for rule in rules if "search" in rule or "compare" in rule]
 
 
@@ -113,9 +114,7 @@ def test_search_and_compare_name_their_canonical_address_without_facets_or_page(
     )
 
 
-def test_the_worksheet_is_indexable_as_anonymous_visitors_see_it_never_a_personal_link(
-    client, db
-):
+def test_the_worksheet_is_indexable_as_anonymous_visitors_see_it_never_a_personal_link(client, db):
     from tests.factories_reviews import make_invitation, make_worksheet
 
     worksheet = make_worksheet()
