@@ -210,6 +210,14 @@ def test_footer_follows_publishing_moving_restricting_and_deleting(client, legal
     assert 'href="/privacy/"' not in footer_links(client, "/")[0]
     restriction.delete()
     assert 'href="/privacy/"' in footer_links(client, "/")[0]
+    # A restriction on an ancestor (the home page) hides every legal page under it.
+    assert "/privacy/" in "".join(footer_links(client, "/search/"))
+    restriction = PageViewRestriction.objects.create(
+        page=home, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert "privacy" not in "".join(footer_links(client, "/search/"))
+    restriction.delete()
+    assert 'href="/privacy/"' in footer_links(client, "/")[0]
 
     legal["legal"].slug = "imprint"
     legal["legal"].save_revision().publish()
