@@ -6,19 +6,15 @@ unpublishing, moving or deleting one of those pages (or restricting who may view
 forgets the cached links."""
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Substr
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models.legal import AccessibilityStatementPage, LegalNoticePage, PrivacyNoticePage
+from .visibility import public_pages
 
 CACHE_KEY = "portal:legal-links"
-# Legal pages live under a home page (``LegalPage.parent_page_types``), a few levels below
-# the root; their restricted ancestors are looked up among this many levels.
-MAX_DEPTH = 12
 
 # (model, footer label in the interface language), in footer order.
 FOOTER_PAGES = (
@@ -29,22 +25,13 @@ FOOTER_PAGES = (
 
 
 def _find_legal_pages():
-    """{model: url} of the live legal pages not under a view restriction, in one query."""
-    steplen = Page.steplen
-    # A restriction on the page itself or an ancestor: the restricted page's path is one of
-    # the starts of this page's path. Listed level by level, so that the database looks each
-    # up in the path index (a length taken from the restricted page's depth made it read
-    # every page for each legal page: slow at 100,000 pages).
-    restricted = PageViewRestriction.objects.filter(
-        page__path__in=[
-            Substr(OuterRef("path"), 1, level * steplen) for level in range(1, MAX_DEPTH + 1)
-        ]
-    )
+    """{model: url} of the live legal pages not under a view restriction (the one rule of
+    ``portal.visibility.public_pages``: the few restrictions are read first and turned into
+    path prefixes, so no query reads every page)."""
     models = {model._meta.model_name: model for model, _label in FOOTER_PAGES}
     pages = (
-        Page.objects.live()
+        public_pages(Page.objects.all(), originals_only=False)
         .filter(content_type__app_label="portal", content_type__model__in=list(models))
-        .exclude(Exists(restricted))
         .select_related("content_type")
         .order_by("path")
     )

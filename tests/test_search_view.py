@@ -210,8 +210,9 @@ def test_query_count_is_bounded(client, corpus, django_assert_max_num_queries):
     bump_token()
     # The first search after an index change also loads the facet bitmaps (3 queries), and
     # the first search of all the thesaurus into the cache (1 query with no concepts, as
-    # here; 5 with some; tests/test_thesaurus.py checks a warm one costs none).
-    with django_assert_max_num_queries(10 + 1 + extra):
+    # here; 5 with some; tests/test_thesaurus.py checks a warm one costs none), and the first
+    # page of all the footer's legal links (2 queries: the view restrictions, the pages).
+    with django_assert_max_num_queries(10 + 2 + extra):
         client.get("/search/", {"q": "older", "country": ["IT", "BG"], "theme": "housing"})
     # Then: index state, matches, at most three relevance tiers (title, title/summary/names,
     # everything), the page's rows, their snippets.
