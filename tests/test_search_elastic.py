@@ -2,6 +2,7 @@
 reads representative responses, and the fallback when the server cannot be reached."""
 
 import logging
+from types import SimpleNamespace
 from unittest.mock import MagicMock
 
 import pytest
@@ -17,6 +18,9 @@ from search.query import Expansion, SearchQuery, Term
 from search.registry import iter_documents
 
 # Nothing listens on the discard port: connections are refused at once.
+# Every sort ends with these, so that no two documents tie and search_after resumes exactly.
+TIE_BREAKERS = [{"doc_type": {"order": "asc"}}, {"object_id": {"order": "asc"}}]
+
 UNREACHABLE = "http://127.0.0.1:9"
 SIZES = {
     "type": 2,
@@ -109,7 +113,7 @@ TEXT_WITH_COUNTRY = {
             },
         },
     },
-    "sort": ["_score", {"published_at": {"order": "desc"}}],
+    "sort": ["_score", {"published_at": {"order": "desc"}}, *TIE_BREAKERS],
     "track_total_hits": True,
     "from": 20,
     "size": 20,
@@ -285,7 +289,7 @@ BROWSE_WITH_RANGES = {
             },
         },
     },
-    "sort": [{"budget_eur": {"order": "desc", "missing": "_last"}}],
+    "sort": [{"budget_eur": {"order": "desc", "missing": "_last"}}, *TIE_BREAKERS],
     "track_total_hits": True,
     "from": 0,
     "size": 20,
@@ -334,15 +338,89 @@ def test_request_body_for_junk_is_safe():
     assert request["post_filter"] == {"match_none": {}}
 
 
-def test_a_page_past_the_result_window_asks_for_the_deepest_page_allowed():
-    # from + size past 10,000 is a 400 from Elasticsearch, which would count as a failure.
+def sort_hit(pk, keys, title=None):
+    hit = canned_hit(pk, title or f"Practice {pk}", [])
+    hit["sort"] = keys
+    if title is None:
+        hit.pop("_source")  # the walk asks for sort keys only
+    return hit
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_result_window_is_walked_to_with_search_after(monkeypatch):
+    """Page 600 of 20 (from 11,980): the first page's request gives the facets and totals,
+    then 10,000 sort keys, 1,980 more after the last of them, then the page after those."""
     engine = ElasticsearchEngine(url=UNREACHABLE, index="portal")
-    for per_page in (20, 30, 100):
-        query = engine.reachable(SearchQuery("", {}, "", 10_000, per_page))
-        request = body(query)
-        assert request["from"] + request["size"] <= 10_000 < request["from"] + 2 * per_page
-    query = SearchQuery("", {}, "", 3, 20)
-    assert engine.reachable(query) is query
+    monkeypatch.setattr(engine, "facet_sizes", lambda: SIZES)
+    sent = []
+
+    def answer(body):
+        sent.append(body)
+        if "aggs" in body:  # the first page, with the facets
+            return canned(20_000, 20_000, [canned_hit(1, "First", [])])
+        if "highlight" in body:  # the page itself
+            return {"hits": {"hits": [sort_hit(12_001, [1.5, "practice", 12_001], "Deep")]}}
+        return {"hits": {"hits": [sort_hit(n, [2.0, "practice", n]) for n in range(body["size"])]}}
+
+    monkeypatch.setattr(engine.client, "search", answering(answer))
+    query = SearchQuery('older "home care" -youth', {"country": ["IT"]}, "", 600, 20)
+    results = engine._search(query)
+
+    assert [hit.title for hit in results.hits] == ["Deep"]
+    assert results.total == 20_000 and results.query.page == 600
+    first, walk_1, walk_2, page = sent
+    assert first == {**TEXT_WITH_COUNTRY, "from": 0, "size": 20}
+    expected_walk = {
+        key: value
+        for key, value in TEXT_WITH_COUNTRY.items()
+        if key not in ("aggs", "highlight", "_source", "from", "size")
+    }
+    expected_walk.update(_source=False, track_total_hits=False)
+    assert walk_1 == {**expected_walk, "size": 10_000}
+    assert walk_2 == {**expected_walk, "size": 1_980, "search_after": [2.0, "practice", 9_999]}
+    expected_page = {
+        key: value for key, value in TEXT_WITH_COUNTRY.items() if key not in ("aggs", "from")
+    }
+    expected_page.update(size=20, track_total_hits=False, search_after=[2.0, "practice", 1_979])
+    assert page == expected_page
+
+
+@pytest.mark.django_db
+def test_a_deep_page_past_the_end_shows_the_last_page_and_a_short_walk_shows_nothing(
+    monkeypatch,
+):
+    engine = ElasticsearchEngine(url=UNREACHABLE, index="portal")
+    monkeypatch.setattr(engine, "facet_sizes", lambda: SIZES)
+    sent = []
+
+    def answer(body):
+        sent.append(body)
+        if "aggs" in body:
+            return canned(12_345, 12_345, [canned_hit(1, "First", [])])
+        # The index shrank between the requests: the walk finds fewer keys than counted.
+        return {"hits": {"hits": [sort_hit(n, [2.0, "practice", n]) for n in range(10)]}}
+
+    monkeypatch.setattr(engine.client, "search", answering(answer))
+    results = engine._search(SearchQuery("", {}, "", 9_999, 20))
+    # 12,345 hits: the last page is 618 (from 12,340); the walk stops at the short answer.
+    assert results.query.page == 618 and results.total == 12_345 and results.hits == []
+    assert [body.get("size") for body in sent] == [20, 10_000]
+
+    # Within the window, a page is one request with from and size, as before.
+    sent.clear()
+    engine._search(SearchQuery("", {}, "", 3, 20))
+    assert [(body["from"], body["size"]) for body in sent] == [(40, 20)]
+
+
+def answering(answer):
+    """The client's search method, answering each request body with ``answer(body)``: what
+    the engine sends and how it reads the answer, with no server."""
+
+    def search(index=None, body=None, **kwargs):
+        assert index == ["portal"]
+        return SimpleNamespace(body=answer(body))
+
+    return search
 
 
 @pytest.mark.django_db
@@ -641,7 +719,7 @@ def test_request_body_for_the_partial_tier_by_relevance():
             "must": [simple('"home care" -youth')],
         }
     }
-    assert request["sort"] == ["_score", {"published_at": {"order": "desc"}}]
+    assert request["sort"] == ["_score", {"published_at": {"order": "desc"}}, *TIE_BREAKERS]
     assert request["post_filter"] == {"terms": {"country": ["IT"]}}
     assert request["aggs"]["_matches"] == {"filter": {"match_all": {}}}
 
@@ -659,7 +737,11 @@ def test_request_body_for_the_partial_tier_sorted_by_a_field():
         }
     }
     # The number of words held first (the score), then the field.
-    assert request["sort"] == ["_score", {"budget_eur": {"order": "desc", "missing": "_last"}}]
+    assert request["sort"] == [
+        "_score",
+        {"budget_eur": {"order": "desc", "missing": "_last"}},
+        *TIE_BREAKERS,
+    ]
 
 
 def test_request_body_for_an_expansion():

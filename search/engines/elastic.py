@@ -30,6 +30,7 @@ from elasticsearch.dsl import (
     Long,
     Object,
     RangeFacet,
+    Search,
     TermsFacet,
     Text,
 )
@@ -161,9 +162,12 @@ def text_query(query, threshold=None):
 
 
 # Elasticsearch refuses ``from + size`` past the index's max_result_window (10,000 unless
-# changed): a deeper page answers 400, which the breaker counts as a failure, so a visitor
-# paging far (?page=9999) could switch every search to the basic engine for a while.
+# changed): a deeper page answers 400, which the breaker would count as a failure. Deeper
+# pages are reached with ``search_after`` instead (ElasticsearchEngine.deep_page).
 MAX_RESULT_WINDOW = 10_000
+# The last keys of every sort: with them no two documents tie, so ``search_after`` resumes
+# exactly where the previous request stopped, and every page of a search has a fixed order.
+TIE_BREAKERS = [{"doc_type": {"order": "asc"}}, {"object_id": {"order": "asc"}}]
 
 
 class PortalDocument(Document):
@@ -229,6 +233,7 @@ class PortalFacetedSearch(FacetedSearch):
         }[query.sort]
         if threshold is not None and query.sort != "relevance":
             sort = ["_score", *sort]  # the number of words held first (see text_query)
+        sort = [*sort, *TIE_BREAKERS]
         super().__init__(query.parsed.canonical(), dict(query.filters), sort)
 
     def query(self, search, query):
@@ -316,14 +321,15 @@ class ElasticsearchEngine(SearchEngine):
             )
             return results
 
-    def reachable(self, query):
-        """``query``, or its copy on the deepest page Elasticsearch will return."""
-        deepest = max(1, MAX_RESULT_WINDOW // query.per_page)
-        return query if query.page <= deepest else query.with_page(deepest)
+    @staticmethod
+    def is_deep(query):
+        """Whether ``query``'s page lies past what ``from`` and ``size`` may reach."""
+        return query.offset + query.per_page > MAX_RESULT_WINDOW
 
     def _search(self, query):
-        query = self.reachable(query)
         sizes = self.facet_sizes()
+        # A deep page: its facets and totals from the first page's request, its hits walked to.
+        asked, query = query, query.with_page(1) if self.is_deep(query) else query
         response = self.build_search(query, sizes).execute()
         all_words_total = response.hits.total.value
         threshold = None
@@ -336,17 +342,49 @@ class ElasticsearchEngine(SearchEngine):
                 partial = self.build_search(query, sizes, threshold).execute()
             response = partial
         total = response.hits.total.value
-        within = query.within(total)
-        if within is not query:
-            query = within
-            if total:  # with no hits at all there is nothing to fetch again
-                response = self.build_search(query, sizes, threshold).execute()
-        return self.parse(query, response, all_words_total if threshold else None)
+        all_words_total = all_words_total if threshold else None
+        within = asked.within(total)
+        if within.page == query.page:
+            return self.parse(query, response, all_words_total)
+        if self.is_deep(within):
+            hits = self.deep_page(self.build_search(within, sizes, threshold))
+            return self.parse(within, response, all_words_total, hits=hits)
+        response = self.build_search(within, sizes, threshold).execute()
+        return self.parse(within, response, all_words_total)
 
-    def parse(self, query, response, all_words_total=None):
+    def deep_page(self, faceted):
+        """The hits of a page past MAX_RESULT_WINDOW: the search's documents are walked in
+        its order, up to MAX_RESULT_WINDOW sort keys per request and nothing else (no source,
+        no facets, no total), each request resuming ``search_after`` the last key of the one
+        before; then the page itself is asked for after the last key, with its highlights.
+        Page 600 of 20 costs three requests: 10,000 keys, 1,980 keys, the page. Documents
+        indexed or removed between the requests shift the page by as many places, as they
+        would between two visits of a shallow page."""
+        request = faceted._s.to_dict()
+        offset, size = request.pop("from"), request.pop("size")
+        request.pop("aggs", None)
+        walk = {k: v for k, v in request.items() if k not in ("highlight", "_source")}
+        walk.update(_source=False, track_total_hits=False)
+        after, skipped = None, 0
+        while skipped < offset:
+            step = min(MAX_RESULT_WINDOW, offset - skipped)
+            keys = self._request({**walk, "size": step}, after).hits
+            if len(keys) < step:  # the index shrank since the totals were counted
+                return []
+            after, skipped = list(keys[-1].meta.sort), skipped + step
+        request.update(track_total_hits=False)
+        return self._request({**request, "size": size}, after).hits
+
+    def _request(self, body, search_after=None):
+        if search_after is not None:
+            body = {**body, "search_after": search_after}
+        return Search(using=self.client, index=self.alias).update_from_dict(body).execute()
+
+    def parse(self, query, response, all_words_total=None, hits=None):
         """A FacetedResponse into the engine-independent SearchResults. With
         ``all_words_total`` (the response of a partial request), a hit holds every word
-        when it matched every named group."""
+        when it matched every named group. ``hits`` are the page's own when they were asked
+        for apart from the facets (a deep page)."""
         groups = {f"group-{n}" for n in range(len(query.optional_groups))}
         counts = {}
         for key, values in response.facets.to_dict().items():
@@ -362,8 +400,8 @@ class ElasticsearchEngine(SearchEngine):
             key: [(v, labels.get((key, v), v), n) for v, _l, n in values]
             for key, values in counts.items()
         }
-        hits = []
-        for hit in response.hits:
+        found, hits = response.hits if hits is None else hits, []
+        for hit in found:
             highlight = hit.meta.to_dict().get("highlight", {})
             summary = (highlight.get("summary") or [None])[0]
             body = (highlight.get("body") or [None])[0]
