@@ -6,6 +6,8 @@ the figures recorded in docs/performance.md.
 
     python bench/api.py --size 50000                   # SQLite file, built once
     python bench/api.py --size 50000 --reuse           # the same database again
+    python bench/api.py --reuse --translations 500 --language de   # downloads from /de/
+
 
 Nothing here is run by the test suite.
 """
@@ -43,6 +45,15 @@ def parse_args():
     parser.add_argument("--index", action="store_true", help="rebuild the search index first")
     parser.add_argument(
         "--build-only", action="store_true", help="build the database, time nothing"
+    )
+    parser.add_argument(
+        "--language", default="", help="download from the pages in this language (/de/...)"
+    )
+    parser.add_argument(
+        "--translations",
+        type=int,
+        default=0,
+        help="give this many practices a published version in --language first",
     )
     return parser.parse_args()
 
@@ -83,6 +94,8 @@ def main():
         indexing.rebuild()
         builder.analyze()
         print(f"built and indexed {args.size:,} practices in {time.monotonic() - started:.0f} s")
+    if args.translations and args.language:
+        translate(args.translations, args.language)
     if args.build_only:
         return
     client = Client()
@@ -99,6 +112,23 @@ def main():
     if not args.skip_downloads:
         downloads(client, mix, args, builder)
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
+
+
+def translate(count, language):
+    """Published versions in ``language`` of the ``count`` newest practices (the first rows
+    of an unfiltered download), as the demo loader makes them; those made already are kept."""
+    from portal.demo import ensure_translation
+    from practices.models import PracticePage
+
+    started = time.monotonic()
+    originals = PracticePage.objects.filter(translated_version__isnull=True).order_by(
+        "-first_published_at", "-pk"
+    )
+    for practice in originals[:count]:
+        ensure_translation(
+            practice, language, title=f"[{language}] {practice.title}", summary=practice.summary
+        )
+    print(f"{count:,} versions in {language} ready in {time.monotonic() - started:.0f} s")
 
 
 def api(client, mix, args, builder):
@@ -163,17 +193,23 @@ def api_list(client, args, builder):
 
 def downloads(client, mix, args, builder):
     percentile = builder.percentile
-    print(f"\n== downloads of search results (type=practice), {args.downloads} runs each")
+    prefix = f"/{args.language}" if args.language else ""
+    print(
+        f"\n== downloads of search results (type=practice) from {prefix}/search/download/, "
+        f"{args.downloads} runs each"
+    )
     for label, params in download_cases():
         total = client.get("/api/v1/practices/", params).json()["count"]
         for fmt in ("csv", "xlsx", "json"):
             query = {**params, "type": "practice", "format": fmt}
             if fmt == "csv":  # the first download of a search fills its caches
-                consume(client.get("/search/download/", query))
+                consume(client.get(f"{prefix}/search/download/", query))
             sizes = []
             cpu = time.process_time()
             times = builder.timed(
-                lambda q=query, s=sizes: s.append(consume(client.get("/search/download/", q))),
+                lambda q=query, s=sizes: s.append(
+                    consume(client.get(f"{prefix}/search/download/", q))
+                ),
                 args.downloads,
                 warm_up=False,
             )
