@@ -6,8 +6,9 @@ the figures recorded in docs/performance.md.
 
     python bench/api.py --size 50000                   # SQLite file, built once
     python bench/api.py --size 50000 --reuse           # the same database again
-    python bench/api.py --reuse --translations 500 --language de   # downloads from /de/
-
+    python bench/api.py --size 50000 --reuse --language de   # downloads from /de/ (a
+                                                             # quarter of the practices
+                                                             # have a German version)
 
 Nothing here is run by the test suite.
 """
@@ -49,12 +50,6 @@ def parse_args():
     parser.add_argument(
         "--language", default="", help="download from the pages in this language (/de/...)"
     )
-    parser.add_argument(
-        "--translations",
-        type=int,
-        default=0,
-        help="give this many practices a published version in --language first",
-    )
     return parser.parse_args()
 
 
@@ -84,7 +79,8 @@ def main():
     from thesaurus.models import Concept
 
     started = time.monotonic()
-    built = PracticePage.objects.count() != args.size
+    # Originals only: each has a version in another language (bench/search.py).
+    built = PracticePage.objects.filter(translated_version__isnull=True).count() != args.size
     if built:
         builder.build_practices(args.size, rng)
         builder.analyze()
@@ -94,8 +90,6 @@ def main():
         indexing.rebuild()
         builder.analyze()
         print(f"built and indexed {args.size:,} practices in {time.monotonic() - started:.0f} s")
-    if args.translations and args.language:
-        translate(args.translations, args.language)
     if args.build_only:
         return
     client = Client()
@@ -112,23 +106,6 @@ def main():
     if not args.skip_downloads:
         downloads(client, mix, args, builder)
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
-
-
-def translate(count, language):
-    """Published versions in ``language`` of the ``count`` newest practices (the first rows
-    of an unfiltered download), as the demo loader makes them; those made already are kept."""
-    from portal.demo import ensure_translation
-    from practices.models import PracticePage
-
-    started = time.monotonic()
-    originals = PracticePage.objects.filter(translated_version__isnull=True).order_by(
-        "-first_published_at", "-pk"
-    )
-    for practice in originals[:count]:
-        ensure_translation(
-            practice, language, title=f"[{language}] {practice.title}", summary=practice.summary
-        )
-    print(f"{count:,} versions in {language} ready in {time.monotonic() - started:.0f} s")
 
 
 def api(client, mix, args, builder):

@@ -314,6 +314,12 @@ def test_a_german_download_holds_the_german_versions(client, records, path):
     translated, untranslated = records["translated"], records["untranslated"]
     if path == "compare":
         path = f"/de/practices/compare/?p={translated.pk}&p={untranslated.pk}&format=csv"
+        page = client.get(path.replace("&format=csv", "")).content.decode()
+        assert f'href="?p={translated.pk}&amp;p={untranslated.pk}&amp;format=csv"' in page
+    elif path.startswith("/de/search/"):
+        # The German search page links to its German download.
+        page = client.get("/de/search/", {"type": "practice"}).content.decode()
+        assert 'href="/de/search/download/?' in page
     header, rows = rows_by_title(csv_rows(client.get(path)))
     title, summary, language = (
         in_german("Title"),
