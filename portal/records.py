@@ -143,12 +143,24 @@ def _fields(schema):
     return tuple(plan)
 
 
+@cache
+def _plain(schema):
+    """Whether a schema's fields are all read as they are (no resolver, no nested schema):
+    then a dict of them from a resolver is what the getter would read, value for value."""
+    return all(
+        resolver is None and nested is None for _n, resolver, _c, nested, _m, _o in _fields(schema)
+    )
+
+
 def construct(schema, source, context=None):
     """``schema.model_validate(source, context=context)`` for data the portal's own recipe
     read from its database: the same resolvers, attributes read and converted by
     django-ninja's own getter, and nested schemas, but pydantic's ``model_construct`` instead
     of its per-field validation, which costs more than the rest of a large download. Tests
     compare the two (tests/test_downloads.py)."""
+    if type(source) is dict and _plain(schema) and source.keys() == schema.model_fields.keys():
+        # A resolver's dict (a country, a programme, a record's language), as it is.
+        return schema.model_construct(**source)
     getter = DjangoGetter(source, schema, context)
     values = {}
     for name, resolver, takes_context, nested, many, optional in _fields(schema):
