@@ -143,6 +143,14 @@ def _fields(schema):
     return tuple(plan)
 
 
+# Values django-ninja's getter gives back unchanged (it converts managers, querysets, files
+# and callables): read without it, which a download does a hundred thousand times.
+_AS_THEY_ARE = frozenset(
+    {str, int, float, bool, type(None), Decimal, datetime.date, datetime.datetime, list, dict}
+)
+_MISSING = object()
+
+
 @cache
 def _plain(schema):
     """Whether a schema's fields are all read as they are (no resolver, no nested schema):
@@ -166,14 +174,17 @@ def construct(schema, source, context=None):
     for name, resolver, takes_context, nested, many, optional in _fields(schema):
         if resolver is not None:
             value = resolver(source, context=context) if takes_context else resolver(source)
-            value = getter._convert_result(value)  # a manager to a list, as ninja does
+            if type(value) not in _AS_THEY_ARE:
+                value = getter._convert_result(value)  # a manager to a list, as ninja does
         else:
-            try:
-                value = getattr(getter, name)
-            except AttributeError:
-                if optional:
-                    continue  # model_construct puts the default, as validation would
-                raise
+            value = getattr(source, name, _MISSING) if type(source) is not dict else _MISSING
+            if value is _MISSING or type(value) not in _AS_THEY_ARE:
+                try:
+                    value = getattr(getter, name)
+                except AttributeError:
+                    if optional:
+                        continue  # model_construct puts the default, as validation would
+                    raise
         if nested is not None and value is not None:
             if many:
                 value = [construct(nested, item, context) for item in value]
