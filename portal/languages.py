@@ -156,6 +156,15 @@ def shown_versions(pages, language=None, model=None):
     return shown
 
 
+def take_text(record, version):
+    """What a record shown in another version takes of it: its title and summary (the
+    record's structured data and id stay its own). For listings, feeds, the API and
+    downloads alike."""
+    record.title = version.title
+    if hasattr(version, "summary"):
+        record.summary = version.summary
+
+
 def in_visitor_language(pages):
     """The original pages of a listing, each shown by ``visitor_version``'s rule: a page
     with a published version in the visitor's language takes that version's title, summary
@@ -171,9 +180,7 @@ def in_visitor_language(pages):
         page.original_language = marker
         page.listed_language = locale_code(page.locale_id)
         if version is not None and version.pk != page.pk:
-            page.title = version.title
-            if hasattr(version, "summary"):
-                page.summary = version.summary
+            take_text(page, version)
             page.listed_url = version.url
             page.listed_url_path = version.url_path
             page.listed_language = locale_code(version.locale_id)

@@ -22,7 +22,7 @@ from ninja.schema import DjangoGetter
 from pydantic import BaseModel
 from wagtail import hooks
 
-from .languages import locale_code, shown_versions
+from .languages import locale_code, shown_versions, take_text
 from .public_address import base_url, page_urls
 
 
@@ -327,9 +327,7 @@ def records_in_language(record, objects, language):
         obj.shown_version = version
         obj.requested_language = language  # its detail in the API: the same version
         obj.original_url_path = obj.url_path
-        obj.title = version.title
-        if hasattr(obj, "summary") and hasattr(version, "summary"):
-            obj.summary = version.summary
+        take_text(obj, version)
         obj.url_path = version.url_path
     return objects
 
