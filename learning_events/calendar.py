@@ -1,4 +1,7 @@
-"""iCalendar (RFC 5545) export of learning events, with the event's own time zone."""
+"""iCalendar (RFC 5545) export of learning events, with the event's own time zone. Each
+event is the version a listing shows in the address's language (``in_visitor_language``
+before ``build_calendar``), its SUMMARY and DESCRIPTION with that version's LANGUAGE; the
+calendar's own texts (dates, location, status, notes) are in the interface language."""
 
 import datetime
 
@@ -7,8 +10,9 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from portal.formats import format_date_range, format_time, timezone_name
+from portal.languages import listed_address, locale_code
 from portal.public_address import host as public_host
-from portal.public_address import page_url
+from portal.public_address import page_urls
 
 from .models import EventFormat, EventStatus
 
@@ -41,11 +45,13 @@ def event_when(event):
     return f"{when}, {times} {timezone_name(event.time_zone)}"
 
 
-def _vevent(event, request, host):
+def _vevent(event, request, host, urls):
+    # The language of the title and summary: the version's (in_visitor_language) or the page's.
+    language = {"LANGUAGE": getattr(event, "listed_language", None) or locale_code(event.locale_id)}
     vevent = Event()
     vevent.add("uid", f"learning-event-{event.pk}@{host}")
     vevent.add("dtstamp", timezone.now())
-    vevent.add("summary", event.title)
+    vevent.add("summary", event.title, parameters=language)
     if event.is_all_day:
         vevent.add("dtstart", event.start_date)
         # DTEND of an all-day event is exclusive: the day after the last day.
@@ -53,14 +59,14 @@ def _vevent(event, request, host):
     else:
         vevent.add("dtstart", event.local_start())
         vevent.add("dtend", event.local_end())
-    url = page_url(event, request)
+    url = listed_address(event, request, urls)
     description = [event_when(event), event.summary]
     if event.is_example:
         description.append(_("Example event: the dates and agenda are illustrative."))
     if url:
         description.append(url)
         vevent.add("url", url)
-    vevent.add("description", "\n\n".join(description))
+    vevent.add("description", "\n\n".join(description), parameters=language)
     vevent.add("location", event_location(event))
     vevent.add("status", ICS_STATUS.get(event.status, "CONFIRMED"))
     vevent.add("categories", [str(event.kind_label)])
@@ -77,8 +83,9 @@ def build_calendar(events, request, name):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     host = public_host()
+    urls = page_urls()
     for event in events:
-        calendar.add_component(_vevent(event, request, host))
+        calendar.add_component(_vevent(event, request, host, urls))
     if events:
         # Transitions around the events only, not every year since 1970.
         calendar.add_missing_timezones(

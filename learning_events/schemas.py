@@ -6,7 +6,15 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 
-from portal.records import Named, PublicRecord, detail_url, names, resolve_page_url
+from portal.records import (
+    Named,
+    PublicRecord,
+    RecordLanguage,
+    names,
+    record_detail_url,
+    resolve_page_url,
+    resolve_record_language,
+)
 from portal.visibility import public_pages
 
 from .models import LearningEventPage
@@ -31,6 +39,7 @@ class EventSummary(Schema):
     kind: str
     kind_label: str
     summary: str
+    language: RecordLanguage
     start_date: datetime.date
     end_date: datetime.date
     status: str
@@ -47,6 +56,7 @@ class EventSummary(Schema):
     detail: str
 
     resolve_url = staticmethod(resolve_page_url)
+    resolve_language = staticmethod(resolve_record_language)
 
     @staticmethod
     def resolve_kind(obj):
@@ -78,7 +88,7 @@ class EventSummary(Schema):
 
     @staticmethod
     def resolve_detail(obj):
-        return detail_url("api:event_detail", obj.pk)
+        return record_detail_url("api:event_detail", obj)
 
 
 class EventRecord(EventSummary):
@@ -90,6 +100,7 @@ class EventRecord(EventSummary):
 def event_record():
     return PublicRecord(
         key="event",
+        page_model=LearningEventPage,
         path="events",
         label=_("learning event"),
         label_plural=_("learning events"),
@@ -104,6 +115,7 @@ def event_record():
             "kind": _("Kind (code)"),
             "kind_label": _("Kind"),
             "summary": _("Summary"),
+            "language": _("Language"),
             "start_date": _("Start date"),
             "end_date": _("End date"),
             "status": _("Status"),

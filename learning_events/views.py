@@ -11,9 +11,9 @@ from wagtail import hooks
 
 from portal.feeds import FeedItem, atom_response
 from portal.formats import format_date_range
-from portal.languages import in_visitor_language
+from portal.languages import in_visitor_language, listed_address, original_version
 from portal.pagination import paginate
-from portal.public_address import page_url
+from portal.public_address import page_url, page_urls
 
 from .calendar import build_calendar
 from .filters import EventFilterForm, published_events, upcoming_first
@@ -58,24 +58,34 @@ def _ics_response(content, filename):
 
 
 def event_list_ics(request, index):
+    """The events of the index (with its filters) as iCalendar, each in the address's
+    language where it has a version in it, else the original (in_visitor_language)."""
     _form, events = _filtered(request, index)
-    content = build_calendar(list(events[:ICS_LIMIT]), request, name=index.title)
+    events = in_visitor_language(events[:ICS_LIMIT])
+    content = build_calendar(events, request, name=index.title)
     return _ics_response(content, "learning-events.ics")
 
 
 def event_ics(request, event):
-    content = build_calendar([event], request, name=event.title)
+    """One event as iCalendar, by the same rule as a list of them (whichever version of it
+    the address served: a translation, an alias or the original)."""
+    original = original_version(event)
+    if original.pk != event.pk:
+        original = original.specific
+    [shown] = in_visitor_language([original])
+    content = build_calendar([shown], request, name=shown.title)
     return _ics_response(content, f"{event.slug}.ics")
 
 
 def upcoming_feed(request, index):
-    events = list(
+    events = in_visitor_language(
         published_events(index)
         .upcoming()
         .order_by("starts_at", "title")
         .with_card_data()[:FEED_LIMIT]
     )
     items = []
+    urls = page_urls()
     for event in events:
         place = ", ".join(p for p in [event.venue_city, event.venue_country.local_name] if p)
         when = format_date_range(event.start_date, event.end_date)
@@ -85,12 +95,13 @@ def upcoming_feed(request, index):
         items.append(
             FeedItem(
                 title=event.title,
-                link=page_url(event, request),
+                link=listed_address(event, request, urls),
                 description=description,
                 unique_id=f"learning-event-{event.pk}",
                 published=event.first_published_at,
                 updated=event.last_published_at or event.first_published_at,
                 categories=[str(event.kind_label)],
+                language=event.listed_language,
             )
         )
     return atom_response(

@@ -7,7 +7,15 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 
-from portal.records import Cell, PublicRecord, detail_url, names, resolve_page_url
+from portal.records import (
+    Cell,
+    PublicRecord,
+    RecordLanguage,
+    names,
+    record_detail_url,
+    resolve_page_url,
+    resolve_record_language,
+)
 
 from .models import ActionPlanPage
 from .queries import public_action_plans
@@ -38,6 +46,7 @@ class ActionPlanSummary(Schema):
     id: int
     title: str
     url: str | None
+    language: RecordLanguage
     project: str
     region: str
     country: str
@@ -49,6 +58,7 @@ class ActionPlanSummary(Schema):
     detail: str
 
     resolve_url = staticmethod(resolve_page_url)
+    resolve_language = staticmethod(resolve_record_language)
 
     @staticmethod
     def resolve_project(obj):
@@ -76,7 +86,7 @@ class ActionPlanSummary(Schema):
 
     @staticmethod
     def resolve_detail(obj):
-        return detail_url("api:action_plan_detail", obj.pk)
+        return record_detail_url("api:action_plan_detail", obj)
 
 
 class ActionPlanRecord(ActionPlanSummary):
@@ -86,6 +96,7 @@ class ActionPlanRecord(ActionPlanSummary):
 def action_plan_record():
     return PublicRecord(
         key="action_plan",
+        page_model=ActionPlanPage,
         path="action-plans",
         label=_("action plan"),
         label_plural=_("action plans"),
@@ -99,6 +110,7 @@ def action_plan_record():
             "id": _("Id"),
             "title": _("Title"),
             "url": _("Web address"),
+            "language": _("Language"),
             "project": _("Cooperation project"),
             "region": _("Region"),
             "country": _("Country"),

@@ -11,6 +11,7 @@ the portal's own static files). Rate limit, CORS and conditional requests: porta
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
@@ -24,7 +25,7 @@ from search.facets import FACET_KEYS
 from search.query import MAX_PAGE, SORTS, SearchQuery
 
 from .public_address import absolute_url
-from .records import public_records
+from .records import public_records, records_in_language
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -113,6 +114,28 @@ class SearchParams(PageParams):
 
 assert [name for name in SearchParams.model_fields if name in FACET_KEYS] == LIST_FACETS
 
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+
+
+class LanguageParams(Schema):
+    """The language a record type that exists in several languages is read in."""
+
+    lang: Literal[LANGUAGE_CODES] | None = Field(  # type: ignore[valid-type]
+        None,
+        description=(
+            "Each record in this language where it has a published version in it, otherwise "
+            "its original (each record's `language` says which). Without it: the originals."
+        ),
+    )
+
+
+class TranslatedPageParams(PageParams, LanguageParams):
+    pass
+
+
+class TranslatedSearchParams(SearchParams, LanguageParams):
+    pass
+
 
 def list_schema(record):
     """The envelope of a list of ``record``'s summaries, each with its "match"."""
@@ -140,7 +163,7 @@ def list_schema(record):
 # --- what a list answers ------------------------------------------------------------------
 
 
-def list_url(request, query, sort, per_page, page):
+def list_url(request, query, sort, per_page, page, language=None):
     """The absolute URL of another page of the same list (the cleaned parameters only)."""
     pairs = [("q", query.text)] if query.text else []
     for key in LIST_FACETS:
@@ -153,6 +176,8 @@ def list_url(request, query, sort, per_page, page):
         pairs.append(("per_page", str(per_page)))
     if page > 1:
         pairs.append(("page", str(page)))
+    if language:
+        pairs.append(("lang", language))
     return absolute_url(request.path + ("?" + urlencode(pairs) if pairs else ""))
 
 
@@ -192,11 +217,13 @@ def also_searched(query):
     ]
 
 
-def objects_in_order(record, ids):
+def objects_in_order(record, ids, language=None):
     """What the summaries of the public records with these ids are read from (the type's
-    ``sources``, or its recipe), in the order of ``ids`` (one no longer public is left out)."""
+    ``sources``, or its recipe), in the order of ``ids`` (one no longer public is left out),
+    each in ``language`` where it has a version in it (``records.records_in_language``)."""
     by_id = record.summary_sources(ids) if ids else {}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    objects = [by_id[pk] for pk in ids if pk in by_id]
+    return records_in_language(record, objects, language) if language else objects
 
 
 def note_modified(request, record, objects):
@@ -208,8 +235,8 @@ def note_modified(request, record, objects):
             request.api_last_modified = max(moments)
 
 
-def search_list(request, record):
-    """A page of the public search restricted to ``record``'s type."""
+def search_list(request, record, language=None):
+    """A page of the public search restricted to ``record``'s type, in ``language``."""
     per_page = int(request.GET.get("per_page") or DEFAULT_PER_PAGE)
     query = SearchQuery.from_params(request.GET, per_page=per_page)
     # This type only, whatever the query string says.
@@ -218,7 +245,7 @@ def search_list(request, record):
     query = results.query  # the engine may have moved a page number past the end back
     sort = request.GET.get("sort", "") if request.GET.get("sort", "") in SORTS else ""
     partial = {hit.object_id: hit.partial for hit in results.hits if hit.type == record.key}
-    objects = objects_in_order(record, list(partial))
+    objects = objects_in_order(record, list(partial), language)
     for obj in objects:
         obj.match = "some" if partial[obj.pk] else "all"
     note_modified(request, record, objects)
@@ -231,10 +258,10 @@ def search_list(request, record):
         "count_all_words": results.all_words_total,
         "page": query.page,
         "num_pages": num_pages,
-        "next": list_url(request, query, sort, per_page, query.page + 1)
+        "next": list_url(request, query, sort, per_page, query.page + 1, language)
         if query.page < num_pages
         else None,
-        "previous": list_url(request, query, sort, per_page, query.page - 1)
+        "previous": list_url(request, query, sort, per_page, query.page - 1, language)
         if query.page > 1
         else None,
         "results": objects,
@@ -243,18 +270,21 @@ def search_list(request, record):
     }
 
 
-def plain_list(request, record, page, per_page):
-    """A page of a type the search does not index, in the type's order."""
+def plain_list(request, record, page, per_page, language=None):
+    """A page of a type the search does not index, in the type's order, in ``language``."""
     queryset = record.queryset().order_by(*record.ordering)
     count = queryset.count()
     num_pages = max(1, -(-count // per_page))
     page = min(page, num_pages)
     objects = list(queryset[(page - 1) * per_page : page * per_page])
     note_modified(request, record, objects)
+    if language:
+        objects = records_in_language(record, objects, language)
 
     def url(number):
         pairs = [("per_page", per_page)] if per_page != DEFAULT_PER_PAGE else []
         pairs += [("page", number)] if number > 1 else []
+        pairs += [("lang", language)] if language else []
         return absolute_url(request.path + ("?" + urlencode(pairs) if pairs else ""))
 
     return {
@@ -280,19 +310,25 @@ def add_record_operations(api, record):
     url_prefix = record.key
     tags = [str(record.label_plural).capitalize()]
 
+    # A record type that exists in several languages takes ?lang= (docs/api.md).
+    translatable = record.translatable
     if record.searchable:
+        search_params = TranslatedSearchParams if translatable else SearchParams
 
-        def list_view(request, params: Query[SearchParams]):
-            return search_list(request, record)
+        def list_view(request, params: Query[search_params]):
+            return search_list(request, record, getattr(params, "lang", None))
 
         description = _(
             "The public search restricted to %(things)s: the parameters of /search/, the "
             "facet counts, pages of results."
         ) % {"things": record.label_plural}
     else:
+        page_params = TranslatedPageParams if translatable else PageParams
 
-        def list_view(request, params: Query[PageParams]):
-            return plain_list(request, record, params.page, params.per_page)
+        def list_view(request, params: Query[page_params]):
+            return plain_list(
+                request, record, params.page, params.per_page, getattr(params, "lang", None)
+            )
 
         description = _("Every public %(thing)s, a page at a time.") % {"thing": record.label}
 
@@ -306,12 +342,21 @@ def add_record_operations(api, record):
         tags=tags,
     )(list_view)
 
-    def detail_view(request, id: RecordId):  # noqa: A002 - the path parameter's public name
-        obj = record.detail_objects().filter(pk=id).first()
+    def read_detail(request, pk, language=None):
+        obj = record.detail_objects().filter(pk=pk).first()
         if obj is None:
             raise HttpError(404, _("Not found."))
         note_modified(request, record, [obj])
-        return obj
+        return records_in_language(record, [obj], language)[0] if language else obj
+
+    if translatable:
+
+        def detail_view(request, id: RecordId, params: Query[LanguageParams]):  # noqa: A002 - the path parameter's public name
+            return read_detail(request, id, params.lang)
+    else:
+
+        def detail_view(request, id: RecordId):  # noqa: A002 - as above
+            return read_detail(request, id)
 
     api.get(
         f"/{record.path}/{{id}}/",

@@ -10,7 +10,7 @@ import json
 from decimal import Decimal
 
 from django.http import StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja.responses import NinjaJSONEncoder
 
@@ -20,7 +20,7 @@ from search.query import SearchQuery
 from .exports import cell
 from .formats import format_number
 from .public_address import absolute_url
-from .records import construct, record_row
+from .records import construct, record_row, records_in_language
 from .spreadsheets import xlsx_response
 
 # Rows per query when reading records for a download: bounded memory, few queries.
@@ -56,13 +56,17 @@ def search_ids(params, record, limit=None):
 
 def records_in_order(record, ids, request=None, chunk=None):
     """The validated summaries (schema instances) of the public records with these ids, in
-    the order of ``ids``, read through the recipe ``chunk`` at a time; missing ones skipped."""
+    the order of ``ids``, read through the recipe ``chunk`` at a time; missing ones skipped.
+    Each in the language of the page the download is from, where it has a version in it,
+    otherwise its original (``records.records_in_language``: the rule of every listing)."""
     context = {"request": request}
     chunk = chunk or CHUNK
     ids = list(ids)
+    language = translation.get_language()
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         by_id = record.summary_sources(part)
+        records_in_language(record, by_id.values(), language)
         for pk in part:
             if pk in by_id:
                 yield construct(record.summary, by_id[pk], context)

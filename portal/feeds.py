@@ -1,5 +1,8 @@
 """Atom feeds: one helper for every feed of the portal (learning events, practices), so
-that each is valid Atom with absolute addresses on the public address."""
+that each is valid Atom with absolute addresses on the public address. A feed speaks the
+address's language (its own texts, ``xml:lang`` on the feed); each entry is the version of
+its record the listings show in that language, with its own ``xml:lang``
+(docs/languages.md)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,12 +26,24 @@ class FeedItem:
     updated: datetime | None
     categories: list = field(default_factory=list)
     author: str = ""
+    # The language of the entry's title and summary when it is not the feed's.
+    language: str = ""
+
+
+class LanguageAtomFeed(Atom1Feed):
+    """Atom with ``xml:lang`` on an entry written in another language than the feed."""
+
+    def item_attributes(self, item):
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
 
 
 def atom_response(request, title, link, description, items):
     """An Atom feed of ``items`` (FeedItems); its own address is the request's path on the
     public address."""
-    feed = Atom1Feed(
+    feed = LanguageAtomFeed(
         title=title,
         link=link,
         description=description,
@@ -45,6 +60,7 @@ def atom_response(request, title, link, description, items):
             updateddate=item.updated or item.published,
             categories=[str(c) for c in item.categories],
             author_name=item.author or None,
+            language=item.language,
         )
     return HttpResponse(feed.writeString("utf-8"), content_type=CONTENT_TYPE)
 

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
-from .public_address import absolute_url
+from .public_address import absolute_url, page_url, page_urls
 from .visibility import public_pages
 
 _locale_codes = {}
@@ -56,7 +56,11 @@ def serve_page(request, path):
 
 
 def _active_locale_id():
-    code = translation.get_language()
+    return _locale_id(translation.get_language())
+
+
+def _locale_id(code):
+    """The id of the Wagtail locale of language ``code``, or None."""
     for _attempt in range(2):
         for pk, language in _locale_codes.items():
             if language == code:
@@ -87,12 +91,13 @@ def language_marker(code):
     return {"code": info["code"], "name": info["name_local"]}
 
 
-def visitor_version(versions, original_language):
-    """The one rule of every listing and the search results: a record shows in the
-    visitor's language where it has a published version in it (``versions``: language
-    code -> that version), otherwise in its original, marked with the original's language
-    when that is not the visitor's. Returns ``(version or None, marker or None)``."""
-    current = translation.get_language()
+def visitor_version(versions, original_language, language=None):
+    """The one rule of every listing, the search results, the feeds, the API and the
+    downloads: a record shows in the visitor's language (``language``, by default the
+    active one) where it has a published version in it (``versions``: language code -> that
+    version), otherwise in its original, marked with the original's language when that is
+    not the visitor's. Returns ``(version or None, marker or None)``."""
+    current = language or translation.get_language()
     version = versions.get(current)
     if version is not None:
         return version, None
@@ -101,47 +106,94 @@ def visitor_version(versions, original_language):
     return None, None
 
 
+# What a version read for a listing holds: enough for its title, summary, address and what
+# it says about itself (a human or a machine translation).
+VERSION_FIELDS = ["id", "title", "url_path", "translation_key", "locale_id"]
+
+
+def shown_versions(pages, language=None, model=None):
+    """[(page, version or None, marker or None)]: ``visitor_version``'s answer for each of
+    ``pages`` (original pages, or any object with their ``pk``, ``translation_key`` and
+    ``locale_id``; ``model`` the page model when they are not pages themselves) in
+    ``language`` (by default the active one). A version is the published, public page in that
+    language with the page's translation key, read with its ``translated_version``: one
+    query per page model, none when every page is already in that language."""
+    pages = list(pages)
+    current = language or translation.get_language()
+    keys = defaultdict(set)
+    for page in pages:
+        if locale_code(page.locale_id) != current:
+            keys[model or type(page)].add(page.translation_key)
+    found = {}
+    locale_id = _locale_id(current) if keys else None
+    for page_model, translation_keys in keys.items() if locale_id is not None else ():
+        fields = list(VERSION_FIELDS)
+        if any(field.name == "summary" for field in page_model._meta.concrete_fields):
+            fields.append("summary")
+        versions = (
+            public_pages(
+                page_model.objects.filter(
+                    translation_key__in=translation_keys,
+                    locale_id=locale_id,
+                    alias_of__isnull=True,
+                ),
+                originals_only=False,
+            )
+            .select_related("translated_version")
+            .only(*fields, "translated_version__kind", "translated_version__reviewed_at")
+        )
+        for version in versions:
+            found[page_model, version.translation_key] = version
+    shown = []
+    for page in pages:
+        version = found.get((model or type(page), page.translation_key))
+        version, marker = visitor_version(
+            {current: version} if version is not None else {},
+            locale_code(page.locale_id),
+            current,
+        )
+        shown.append((page, version, marker))
+    return shown
+
+
+def take_text(record, version):
+    """What a record shown in another version takes of it: its title and summary (the
+    record's structured data and id stay its own). For listings, feeds, the API and
+    downloads alike."""
+    record.title = version.title
+    if hasattr(version, "summary"):
+        record.summary = version.summary
+
+
 def in_visitor_language(pages):
     """The original pages of a listing, each shown by ``visitor_version``'s rule: a page
     with a published version in the visitor's language takes that version's title, summary
-    and address (``listed_url``); the structured data (country, groups, budget...) stay the
-    record's own, and ``pk`` the original's (compare, downloads). A page read in another
-    language gets ``original_language`` (the marker). One query per page type listed (and
-    Wagtail's view-restriction query), none when every page is in the visitor's language.
-    Returns the pages as a list."""
+    and address (``listed_url``; ``listed_url_path`` its ``url_path``); the structured data
+    (country, groups, budget...) stay the record's own, and ``pk`` the original's (compare,
+    downloads). A page read in another language gets ``original_language`` (the marker), and
+    every page ``listed_language``, the code of the language it is shown in. One query per
+    page type listed (and Wagtail's view-restriction query), none when every page is in the
+    visitor's language. Returns the pages as a list."""
     pages = list(pages)
-    current = translation.get_language()
     listed = [page for page in pages if isinstance(page, Page)]
-    keys = defaultdict(set)
-    for page in listed:
-        if locale_code(page.locale_id) != current:
-            keys[type(page)].add(page.translation_key)
-    found = {}
-    locale_id = _active_locale_id() if keys else None
-    for model, translation_keys in keys.items() if locale_id is not None else ():
-        fields = ["id", "title", "url_path", "translation_key", "locale_id"]
-        if any(field.name == "summary" for field in model._meta.concrete_fields):
-            fields.append("summary")
-        versions = public_pages(
-            model.objects.filter(
-                translation_key__in=translation_keys, locale_id=locale_id, alias_of__isnull=True
-            ),
-            originals_only=False,
-        ).only(*fields)
-        for version in versions:
-            found[model, version.translation_key] = version
-    for page in listed:
-        version = found.get((type(page), page.translation_key))
-        version, marker = visitor_version(
-            {current: version} if version is not None else {}, locale_code(page.locale_id)
-        )
+    for page, version, marker in shown_versions(listed):
         page.original_language = marker
+        page.listed_language = locale_code(page.locale_id)
         if version is not None and version.pk != page.pk:
-            page.title = version.title
-            if hasattr(version, "summary"):
-                page.summary = version.summary
+            take_text(page, version)
             page.listed_url = version.url
+            page.listed_url_path = version.url_path
+            page.listed_language = locale_code(version.locale_id)
     return pages
+
+
+def listed_address(page, request=None, urls=None):
+    """The public absolute address of the version of ``page`` that ``in_visitor_language``
+    chose (feeds, iCalendar files); ``urls`` a ``public_address.page_urls()`` to reuse."""
+    path = getattr(page, "listed_url_path", None)
+    if path is None:
+        return page_url(page, request)
+    return (urls or page_urls())(path)
 
 
 def in_language(path, code):

@@ -43,8 +43,15 @@ def page_urls():
     roots = Site.get_site_root_paths()
     marker = "987654321/"
     templates = {}
+    known = {}  # a record's address is asked twice (its url and its original_url)
 
     def url(url_path):
+        if url_path in known:
+            return known[url_path]
+        known[url_path] = found = _url(url_path)
+        return found
+
+    def _url(url_path):
         for root in roots:
             if url_path.startswith(root.root_path):
                 break

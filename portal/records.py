@@ -14,6 +14,7 @@ import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
+from typing import Literal
 
 from django.urls import reverse
 from ninja import Schema
@@ -21,6 +22,7 @@ from ninja.schema import DjangoGetter
 from pydantic import BaseModel
 from wagtail import hooks
 
+from .languages import locale_code, shown_versions, take_text
 from .public_address import base_url, page_urls
 
 
@@ -45,6 +47,9 @@ class PublicRecord:
       resolvers read}, for the public ones among them, read in a fixed number of queries
       without building a model instance and prefetch caches per record: what a download of
       thousands reads (portal/downloads.py). Without it, downloads read ``queryset``.
+    - ``page_model``: for a record that is a Wagtail page, its model: the record then exists
+      in several languages (``records_in_language``), and its objects carry ``translation_key`` and
+      ``locale_id``.
     """
 
     key: str
@@ -60,6 +65,11 @@ class PublicRecord:
     ordering: tuple = ("pk",)
     modified: str = ""
     sources: object = None
+    page_model: type | None = None
+
+    @property
+    def translatable(self):
+        return self.page_model is not None
 
     def detail_objects(self):
         return (self.detail_queryset or self.queryset)()
@@ -133,25 +143,48 @@ def _fields(schema):
     return tuple(plan)
 
 
+# Values django-ninja's getter gives back unchanged (it converts managers, querysets, files
+# and callables): read without it, which a download does a hundred thousand times.
+_AS_THEY_ARE = frozenset(
+    {str, int, float, bool, type(None), Decimal, datetime.date, datetime.datetime, list, dict}
+)
+_MISSING = object()
+
+
+@cache
+def _plain(schema):
+    """Whether a schema's fields are all read as they are (no resolver, no nested schema):
+    then a dict of them from a resolver is what the getter would read, value for value."""
+    return all(
+        resolver is None and nested is None for _n, resolver, _c, nested, _m, _o in _fields(schema)
+    )
+
+
 def construct(schema, source, context=None):
     """``schema.model_validate(source, context=context)`` for data the portal's own recipe
     read from its database: the same resolvers, attributes read and converted by
     django-ninja's own getter, and nested schemas, but pydantic's ``model_construct`` instead
     of its per-field validation, which costs more than the rest of a large download. Tests
     compare the two (tests/test_downloads.py)."""
+    if type(source) is dict and _plain(schema) and source.keys() == schema.model_fields.keys():
+        # A resolver's dict (a country, a programme, a record's language), as it is.
+        return schema.model_construct(**source)
     getter = DjangoGetter(source, schema, context)
     values = {}
     for name, resolver, takes_context, nested, many, optional in _fields(schema):
         if resolver is not None:
             value = resolver(source, context=context) if takes_context else resolver(source)
-            value = getter._convert_result(value)  # a manager to a list, as ninja does
+            if type(value) not in _AS_THEY_ARE:
+                value = getter._convert_result(value)  # a manager to a list, as ninja does
         else:
-            try:
-                value = getattr(getter, name)
-            except AttributeError:
-                if optional:
-                    continue  # model_construct puts the default, as validation would
-                raise
+            value = getattr(source, name, _MISSING) if type(source) is not dict else _MISSING
+            if value is _MISSING or type(value) not in _AS_THEY_ARE:
+                try:
+                    value = getattr(getter, name)
+                except AttributeError:
+                    if optional:
+                        continue  # model_construct puts the default, as validation would
+                    raise
         if nested is not None and value is not None:
             if many:
                 value = [construct(nested, item, context) for item in value]
@@ -179,13 +212,17 @@ def resolve_page_url(obj, context):
     """A page's public absolute URL, for the ``url`` field of page records: from its
     ``url_path`` and the site roots read once per request (public_address.page_urls), so a
     list or download of thousands costs no lookup per record."""
+    return _page_url(obj.url_path, context)
+
+
+def _page_url(url_path, context):
     request = context_request(context)
     urls = getattr(request, "portal_page_urls", None)
     if urls is None:
         urls = page_urls()
         if request is not None:
             request.portal_page_urls = urls
-    return urls(obj.url_path)
+    return urls(url_path)
 
 
 @lru_cache(maxsize=64)
@@ -201,6 +238,14 @@ def detail_url(url_name, pk):
     reversed once per name: a download writes thousands."""
     # Keyed by the public address too: the cache must not outlive a change of it.
     return _detail_template(url_name, base_url()).replace(str(PLACEHOLDER_ID), str(pk))
+
+
+def record_detail_url(url_name, obj):
+    """``detail_url`` of a record, asking for the version it shows when that is not the
+    original (``records_in_language``), so the detail holds what the list entry or row holds."""
+    url = detail_url(url_name, obj.pk)
+    language = getattr(obj, "requested_language", None)
+    return f"{url}?lang={language}" if language else url
 
 
 def names(items):
@@ -247,3 +292,66 @@ def cell_value(value):
 def record_row(record, names_):
     """The cells of one validated record (a schema instance), for these field names."""
     return [cell_value(getattr(record, name)) for name in names_]
+
+
+# --- which version of a record ------------------------------------------------------------
+
+
+class RecordLanguage(Schema, Cell):
+    """Which version of a record a list entry, a detail or a download row holds."""
+
+    code: str
+    original: bool
+    translation: Literal["human", "machine"] | None
+    reviewed: bool | None
+    original_id: int
+    original_url: str | None
+
+    def cell(self):
+        return self.code
+
+
+def records_in_language(record, objects, language):
+    """Each of ``objects`` (what ``record``'s summary resolvers read: its original pages or
+    their sources) shown in ``language`` by the rule of every listing
+    (``portal.languages.visitor_version``): a record with a published version in that
+    language takes its title, summary and address, and says so in ``language``; the
+    structured data and the ``id`` stay the record's own. One query per call (the versions of
+    all the objects), none when every one is already in that language. Returns ``objects``."""
+    objects = list(objects)
+    if not record.translatable:
+        return objects
+    for obj, version, _marker in shown_versions(objects, language, model=record.page_model):
+        if version is None or version.pk == obj.pk:
+            continue
+        obj.shown_version = version
+        obj.requested_language = language  # its detail in the API: the same version
+        obj.original_url_path = obj.url_path
+        take_text(obj, version)
+        obj.url_path = version.url_path
+    return objects
+
+
+def resolve_record_language(obj, context):
+    """The ``language`` field of a translatable record (see ``records_in_language``): the original's
+    language unless the record was read in another language that it has a version in."""
+    version = getattr(obj, "shown_version", None)
+    if version is None:
+        return {
+            "code": locale_code(obj.locale_id),
+            "original": True,
+            "translation": None,
+            "reviewed": None,
+            "original_id": obj.pk,
+            "original_url": resolve_page_url(obj, context),
+        }
+    translated = getattr(version, "translated_version", None)
+    machine = translated is not None and translated.is_machine
+    return {
+        "code": locale_code(version.locale_id),
+        "original": False,
+        "translation": "machine" if machine else "human",
+        "reviewed": translated.reviewed_at is not None if machine else None,
+        "original_id": obj.pk,
+        "original_url": _page_url(obj.original_url_path, context),
+    }

@@ -8,8 +8,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from portal.feeds import FeedItem, atom_response
+from portal.languages import in_visitor_language, listed_address
 from portal.models import Country, TargetGroup, Theme
-from portal.public_address import absolute_url, page_url
+from portal.public_address import absolute_url, page_url, page_urls
 from portal.visibility import public_pages
 
 from .models import PracticeIndexPage, PracticePage
@@ -39,18 +40,22 @@ def feed_url(facet=None, value=None):
 
 
 def _items(request, practices):
+    """An entry per practice in the feed's language where it has a version in it, else the
+    original with its language (in_visitor_language, the rule of every listing)."""
     items = []
-    for practice in practices:
+    urls = page_urls()
+    for practice in in_visitor_language(practices):
         items.append(
             FeedItem(
                 title=practice.title,
-                link=page_url(practice, request),
+                link=listed_address(practice, request, urls),
                 description=practice.summary,
                 unique_id=f"practice-{practice.pk}",
                 published=practice.first_published_at,
                 updated=practice.last_published_at,
-                categories=sorted(theme.name for theme in practice.themes.all()),
+                categories=sorted(theme.local_name for theme in practice.themes.all()),
                 author=practice.lead_organisation.name,
+                language=practice.listed_language,
             )
         )
     return items
@@ -72,7 +77,7 @@ def practice_feed(request, facet=None, value=None):
         model, field, _url_name = FACETS[facet]
         lookup = {field: value.upper() if field == "code" else value}
         found = get_object_or_404(model, **lookup)
-        title = _titles()[facet] % {"name": found.name}
+        title = _titles()[facet] % {"name": found.local_name}
         practices = practices.filter(**{f"{_relation(facet)}__pk": found.pk}).distinct()
         link = absolute_url(reverse("search:search")) + f"?type=practice&{facet}={value}"
     return atom_response(

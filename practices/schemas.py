@@ -16,11 +16,13 @@ from portal.records import (
     Cell,
     Named,
     PublicRecord,
+    RecordLanguage,
     Related,
-    detail_url,
     names,
+    record_detail_url,
     related_in_bulk,
     resolve_page_url,
+    resolve_record_language,
 )
 from portal.visibility import public_pages
 
@@ -114,6 +116,7 @@ class PracticeSummary(Schema):
     title: str
     url: str | None
     summary: str
+    language: RecordLanguage
     country: Named
     regions: list[str]
     lead_organisation: str
@@ -133,6 +136,7 @@ class PracticeSummary(Schema):
     detail: str
 
     resolve_url = staticmethod(resolve_page_url)
+    resolve_language = staticmethod(resolve_record_language)
 
     # Names in the reader's language (the address's: English for the API), as pages write
     # them; the country keeps its stable code beside its name.
@@ -183,7 +187,7 @@ class PracticeSummary(Schema):
 
     @staticmethod
     def resolve_detail(obj):
-        return detail_url("api:practice_detail", obj.pk)
+        return record_detail_url("api:practice_detail", obj)
 
 
 class PracticeRecord(PracticeSummary):
@@ -224,6 +228,7 @@ HEADINGS = {
     "title": _("Title"),
     "url": _("Web address"),
     "summary": _("Summary"),
+    "language": _("Language"),
     "country": _("Country"),
     "regions": _("Regions"),
     "lead_organisation": _("Lead organisation"),
@@ -276,6 +281,8 @@ SOURCE_FIELDS = [
     "country_id",
     "lead_organisation_id",
     "project_id",
+    "translation_key",
+    "locale_id",
 ]
 
 
@@ -362,6 +369,7 @@ def practices_with_contacts():
 def practice_record():
     return PublicRecord(
         key="practice",
+        page_model=PracticePage,
         path="practices",
         label=_("good practice"),
         label_plural=_("good practices"),

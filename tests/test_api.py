@@ -91,6 +91,15 @@ def test_list_item_carries_the_structured_fields(client, corpus):
             "title": "Social caretakers in public housing",
             "url": caretaker.get_full_url(),
             "summary": "Caretakers check on older people living alone in Milan's public housing.",
+            # Without ?lang= every record is its original, and says so.
+            "language": {
+                "code": "en",
+                "original": True,
+                "translation": None,
+                "reviewed": None,
+                "original_id": caretaker.pk,
+                "original_url": caretaker.get_full_url(),
+            },
             "country": {"code": "IT", "name": "Italy"},
             "regions": ["Lombardia"],
             "lead_organisation": "Comune di Milano",
