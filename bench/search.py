@@ -523,7 +523,7 @@ def run(size, args):
     vendor = connection.vendor
     print(
         f"\n== {vendor}, N = {size:,}: built in {build:.1f} s, search index rebuilt in "
-        f"{rebuild:.1f} s (at {time.strftime('%H:%M')} UTC, load {load_average()})"
+        f"{rebuild:.1f} s (at {time.strftime('%H:%M', time.gmtime())} UTC, load {load_average()})"
     )
     if args.http:
         http_figures(size, args, rng)
