@@ -134,8 +134,14 @@ def _item_urls(kind, slugs):
         from practices.models import PracticePage
 
         model = PracticePage if kind == "practice" else LearningEventPage
-        pages = public_pages(model.objects.filter(slug__in=slugs))
-        return [(page.slug, page.url) for page in pages]
+        # Every language version, whatever its own slug: a version shares its original's
+        # translation key (a search in a visitor's language lists the version in it).
+        named = model.objects.filter(slug__in=slugs)
+        slug_of = dict(named.values_list("translation_key", "slug"))
+        pages = public_pages(
+            model.objects.filter(translation_key__in=slug_of), originals_only=False
+        )
+        return [(slug_of[page.translation_key], page.url) for page in pages]
     from portal.models import CooperationProject, Region
 
     model = CooperationProject if kind == "project" else Region
@@ -175,12 +181,14 @@ class Outcome:
 
 
 def run_judgments(client, judgments, urls, engine_name):
-    """Each judgment's query through /search/, as a visitor in its language sends it."""
+    """Each judgment's query through /search/, as a visitor in its language sends it: at
+    that language's address (docs/languages.md: the address, not the browser's language,
+    says which language a page is in; English is unprefixed)."""
+    from portal.languages import in_language
+
     outcomes = []
     for judgment in judgments:
-        response = client.get(
-            "/search/", {"q": judgment.query}, headers={"accept-language": judgment.language}
-        )
+        response = client.get(in_language("/search/", judgment.language), {"q": judgment.query})
         if response.status_code != 200:
             raise SystemExit(f"{judgment.query!r}: /search/ answered {response.status_code}")
         results = response.context["results"]

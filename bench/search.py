@@ -502,6 +502,7 @@ def run(size, args):
     from django.test import Client
     from django.utils import translation
 
+    from portal.languages import in_language
     from portal.visibility import public_pages
     from practices.models import PracticePage
     from search import indexing
@@ -522,7 +523,7 @@ def run(size, args):
     vendor = connection.vendor
     print(
         f"\n== {vendor}, N = {size:,}: built in {build:.1f} s, search index rebuilt in "
-        f"{rebuild:.1f} s (at {time.strftime('%H:%M')} UTC, load {load_average()})"
+        f"{rebuild:.1f} s (at {time.strftime('%H:%M', time.gmtime())} UTC, load {load_average()})"
     )
     if args.http:
         http_figures(size, args, rng)
@@ -546,13 +547,13 @@ def run(size, args):
             query = to_query(params)
         total = engine.search(query).total
         engine_times = timed(lambda q=query: engine.search(q), repeat)
-        headers = {"accept-language": language}
+        path = in_language("/search/", language)  # the address says the language
 
-        def page(p=params, h=headers):
-            return client.get("/search/", p, headers=h)
+        def page(p=params, path=path):
+            return client.get(path, p)
 
         page_times = timed(page, repeat)
-        response = client.get("/search/", params, headers=headers)
+        response = client.get(path, params)
         assert response.status_code == 200, response.status_code
         stock = ""
         ratio = ""
@@ -610,15 +611,19 @@ def http_paths(rng):
 
     from wagtail.models import Site
 
+    from portal.languages import in_language
     from portal.visibility import public_pages
     from practices.models import PracticePage
 
     mix = query_mix(rng)
-    paths = [(label, "/search/?" + urlencode(params, doseq=True)) for label, params in mix]
+    paths = [
+        (label, in_language("/search/", LANGUAGES.get(label, "en")) + "?" + urlencode(params, True))
+        for label, params in mix
+    ]
     paths += [
         ("deep page 200, common", "/search/?q=social&page=200"),
         ("sorted newest, common", "/search/?q=social&sort=newest"),
-        ("sorted budget, 2 facets", paths[5][1] + "&sort=budget"),
+        ("sorted budget, 2 facets", dict(paths)["word + 2 facets"] + "&sort=budget"),
         ("API per_page=50, common", "/api/v1/practices/?q=social&per_page=50"),
         ("API per_page=50, browse", "/api/v1/practices/?per_page=50&status=ongoing"),
     ]

@@ -237,6 +237,11 @@ POSTGRES_ORDER = {
 class _Dialect:
     """Full-text SQL for one database."""
 
+    def rank_by_id(self, words):
+        """Whether a tier of at most SPARSE_SELECTION documents, known from its bitmap, is
+        ranked by its ids even when no facet narrows it (see _Postgres)."""
+        return False
+
     def session(self):
         """A context manager around one search's statements."""
         return nullcontext()
@@ -397,22 +402,35 @@ def _ts(text, language="en"):
     return f"({TSQUERY} || websearch_to_tsquery('{config}', %s))", [text, text]
 
 
-def _ts_group_text(group, exact=False):
+def _ts_group_text(group, exact=False, phrases=True):
     """websearch_to_tsquery text of a group: its terms, "or" each alternative (in a tsquery
-    & binds tighter than |, so "older people or elderly" is (older & people) | elderly)."""
+    & binds tighter than |, so "older people or elderly" is (older & people) | elderly).
+    Without ``phrases``, each alternative's words on their own, once each (see tsquery)."""
     parts = [" ".join(str(term) for term in group.terms)]
-    if not exact:
+    if not exact and phrases:
         parts += [str(term) for term, _weight in group.alternatives]
+    elif not exact:
+        parts += dict.fromkeys(word for term, _w in group.alternatives for word in term.words)
     return " or ".join(parts)
 
 
-def tsquery(words, mode="all"):
+def tsquery(words, mode="all", phrases=True):
     """(SQL, params) of the tsquery for ``words`` in ``mode`` (see MODES). Without
-    alternatives it is one websearch_to_tsquery of the canonical text, as it always was."""
+    alternatives it is one websearch_to_tsquery of the canonical text, as it always was.
+
+    ``phrases=False`` (mode "any" only) gives the alternatives' words rather than their
+    phrases: the query the snippets are highlighted with. ts_headline marks every word of its
+    query wherever it stands in the fragments it shows, phrase or not, so the marks are the
+    same; the fragments are chosen by the words rather than by whole phrases. With the
+    phrases, a thesaurus expansion in a visitor's language (a few dozen labels in two
+    configurations) made it try every phrase from every word of each body: 1.2 s for a page
+    of 20 (docs/performance.md). Typed terms and quoted phrases keep their form."""
     exclusions = [f"-{term}" for term in words.excluded]
     if mode == "any":
         plain = [str(term) for group in words.groups if group.strict for term in group.terms]
-        either = [_ts_group_text(group) for group in words.groups if not group.strict]
+        either = [
+            _ts_group_text(group, phrases=phrases) for group in words.groups if not group.strict
+        ]
     else:
         exact = mode == "exact"
         plain = [
@@ -440,14 +458,28 @@ def _from_item(sql):
     return f"{TSQUERY} q" if sql == TSQUERY else f"(SELECT {sql} AS q) w"
 
 
-def _tsquery_from(words, mode="all"):
+def _tsquery_from(words, mode="all", phrases=True):
     """A FROM item naming the tsquery ``q``."""
-    sql, params = tsquery(words, mode)
+    sql, params = tsquery(words, mode, phrases)
     return _from_item(sql), params
 
 
 class _Postgres(_Dialect):
     order = POSTGRES_ORDER
+
+    def rank_by_id(self, words):
+        # A GIN index knows which documents hold each word, not where: for a phrase, and for
+        # a thesaurus expansion's phrases ("home care", "help at home"), PostgreSQL re-reads
+        # the vector of every document holding the words to check their positions (27,709
+        # read for 604 matches of a Spanish query at 50,000), in each ranking pass. The
+        # tier's documents are known (its bitmap): ranking them by id reads theirs alone.
+        # Without a phrase the index answers exactly, and reads fewer (a tier's pass matches
+        # only some of the tier).
+        return any(
+            term.is_phrase
+            for group in words.groups
+            for term in (*group.terms, *(alternative for alternative, _w in group.alternatives))
+        )
 
     @contextmanager
     def session(self):
@@ -527,7 +559,7 @@ class _Postgres(_Dialect):
     def snippets(self, words, ids):
         if not words.groups or not ids:
             return {}
-        source, params = _tsquery_from(words._replace(excluded=()), "any")
+        source, params = _tsquery_from(words._replace(excluded=()), "any", phrases=False)
         options = (
             f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, '
             'MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'
@@ -870,8 +902,9 @@ class EmbeddedEngine(SearchEngine):
             # Without facets narrowing the tier, its first unseen documents are all kept, so
             # the database can stop there (not for "any": it also ranks other tiers).
             unfiltered = selected == unselected and passes[0][0] != "any"
-            # Few selected: rank just those (the tiers' full lists can be tens of thousands).
-            sparse = not unfiltered and total <= SPARSE_SELECTION
+            # Few selected: rank just those (the tiers' full lists can be tens of thousands),
+            # also unfiltered where the dialect checks a match by id faster than it finds it.
+            sparse = total <= SPARSE_SELECTION and (not unfiltered or dialect.rank_by_id(words))
             remaining = bitmaps.ids_of(selected) if sparse else None
             contains = bitmaps.members(selected)
             seen = set()
@@ -1024,7 +1057,13 @@ class EmbeddedEngine(SearchEngine):
         # counted before facets, so that a facet's count is what selecting it gives.
         layers = []
         if query.shows_partial_tier(matches.bit_count()):
-            layers = self._partial_layers(dialect, bitmaps, words, matches)
+            # Remembered as the match is (``_candidates``, which ``matches`` comes from): the
+            # groups' statement reads each word's matches apart, several times the match's
+            # cost, and the pages and facet clicks of a search ask for it again.
+            layers = bitmaps.remembered(
+                ("layers", words),
+                lambda: self._partial_layers(dialect, bitmaps, words, matches),
+            )
         candidates = matches
         for layer in layers:
             candidates |= layer
