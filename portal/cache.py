@@ -69,7 +69,8 @@ class PageFileCache(FileBasedCache):
     it once every ``MAX_ENTRIES // 100`` writes (and on its first), so a write costs the same
     whatever the folder holds; between two checks the folder may grow past MAX_ENTRIES by that
     many pages per process (and thread), and the next check culls as Django's would. Pages are
-    compressed at zlib's fastest level: as small, in three quarters of the time.
+    compressed at zlib's fastest level: a search page of 61 KB takes 9.9 KB instead of
+    8.7, in a third of the time (0.3 ms instead of 0.8).
     """
 
     COMPRESSION_LEVEL = 1

@@ -780,10 +780,10 @@ class EmbeddedEngine(SearchEngine):
     def optimize(self):
         """Planner statistics: without them SQLite re-runs the full-text match per row.
         The full-text index merged into one segment: FTS5's 'rebuild' leaves several, and a
-        search reads each one for every document it looks up (the 20 snippets of a page cost
-        six times as much at 10,000 documents). Later writes add small segments, which FTS5
-        merges as they accumulate. (A PostgreSQL rebuild analyses the tables it swaps in;
-        autovacuum does the rest.)"""
+        search reads each one for every document it looks up (finding the 20 documents of a
+        page's snippets cost six times as much at 10,000 documents). Later writes add small
+        segments, which FTS5 merges as they accumulate. (A PostgreSQL rebuild analyses the
+        tables it swaps in; autovacuum does the rest.)"""
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
