@@ -149,11 +149,7 @@ def prepare_database(args):
         print(f"Built {args.db} in {time.monotonic() - started:.0f} s")
     from portal.models import Country
 
-    practices = list(
-        originals.live()
-        .order_by("?")
-        .values_list("url_path", flat=True)[:200]
-    )
+    practices = list(originals.live().order_by("?").values_list("url_path", flat=True)[:200])
     prefix = Site.objects.get(is_default_site=True).root_page.url_path.rstrip("/")
     countries = list(Country.objects.order_by("code").values_list("code", flat=True))
     from search.languages import query_stop_words
