@@ -127,12 +127,18 @@ def prepare_database(args):
         builder.fresh_database(url)
     builder.setup_django(url)  # migrates
     from django.core.management import call_command
+    from wagtail.models import Locale, Site
 
     from learning_events.models import LearningEventPage
     from practices.models import PracticePage
     from search import indexing
 
-    synthetic = PracticePage.objects.filter(slug__startswith="practice-").count()
+    # The originals only: each synthetic practice also has a version in a second language,
+    # under the same slug.
+    originals = PracticePage.objects.filter(
+        slug__startswith="practice-", locale=Locale.get_default()
+    )
+    synthetic = originals.count()
     if synthetic != args.practices:
         if not fresh:
             sys.exit(f"{args.db} holds {synthetic:,} synthetic practices: use --rebuild.")
@@ -141,16 +147,9 @@ def prepare_database(args):
         call_command("load_demo_content", verbosity=0)  # the events, and 13 real practices
         indexing.rebuild()
         print(f"Built {args.db} in {time.monotonic() - started:.0f} s")
-    from wagtail.models import Site
-
     from portal.models import Country
 
-    practices = list(
-        PracticePage.objects.live()
-        .filter(slug__startswith="practice-")
-        .order_by("?")
-        .values_list("url_path", flat=True)[:200]
-    )
+    practices = list(originals.live().order_by("?").values_list("url_path", flat=True)[:200])
     prefix = Site.objects.get(is_default_site=True).root_page.url_path.rstrip("/")
     countries = list(Country.objects.order_by("code").values_list("code", flat=True))
     from search.languages import query_stop_words

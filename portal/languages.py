@@ -9,11 +9,19 @@ address's language is served in its original version, with a notice (never a 404
 
 import contextlib
 from collections import defaultdict
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import Http404
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import (
+    NoReverseMatch,
+    Resolver404,
+    get_script_prefix,
+    get_urlconf,
+    resolve,
+    reverse,
+)
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
@@ -205,29 +213,40 @@ def in_language(path, code):
 def in_languages(path, codes):
     """{code: ``path`` in language ``code``} for each of ``codes``: what Django's
     ``translate_url`` gives for each, with the path resolved once rather than once per
-    language (a page's header links to every language)."""
+    language (a page's header links to every language), and remembered per path."""
     if not codes:
         return {}
     parsed = urlsplit(path)
-    current = translation.get_language_from_path(parsed.path) or settings.LANGUAGE_CODE
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    paths = _paths_in_languages(parsed.path, tuple(codes), urlconf, get_script_prefix())
+    return {
+        code: path
+        if localized is None
+        else urlunsplit((parsed.scheme, parsed.netloc, localized, parsed.query, parsed.fragment))
+        for code, localized in paths
+    }
+
+
+@lru_cache(maxsize=4096)
+def _paths_in_languages(path, codes, _urlconf, _script_prefix):
+    """((code, path in that language, or None when it has none), ...): what resolving and
+    reversing give, which depends on nothing but the path, the URL configuration and the
+    script prefix (the key); every search, listing and page of the header asks it again."""
+    current = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     with translation.override(current):
         try:
-            match = resolve(unquote(parsed.path))  # the address may be encoded
+            match = resolve(unquote(path))  # the address may be encoded
         except Resolver404:
-            return dict.fromkeys(codes, path)
+            return tuple((code, None) for code in codes)
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
-    urls = {}
+    paths = []
     for code in codes:
         with translation.override(code):
             try:
-                url = reverse(name, args=match.args, kwargs=match.kwargs)
+                paths.append((code, reverse(name, args=match.args, kwargs=match.kwargs)))
             except NoReverseMatch:
-                urls[code] = path
-            else:
-                urls[code] = urlunsplit(
-                    (parsed.scheme, parsed.netloc, url, parsed.query, parsed.fragment)
-                )
-    return urls
+                paths.append((code, None))
+    return tuple(paths)
 
 
 def _page_path(page, request):

@@ -4,6 +4,10 @@ from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 from django.http import Http404
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -92,6 +96,75 @@ def _facet_items_html(values, remove_label):
             "</span></a></li>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
+
+
+def _hits_html(hits, compare_types):
+    """The <li> element of each hit, built here rather than by including a template per hit:
+    twenty hits cost ~4 ms through the template engine, more than the search's SQL. A type's
+    own card (SearchType.card_template) and the language marker are still templates; values
+    are written as a template writes them (escaped, localized: render_value_in_context)."""
+    context = Context(autoescape=True)
+
+    def text(value):
+        return render_value_in_context(value, context)
+
+    compare_label = None
+    parts = []
+    for hit in hits:
+        parts.append(
+            f'<li class="search-hit search-hit-{text(hit.type)}" '
+            f'data-match="{"some" if hit.partial else "all"}">\n        '
+        )
+        if hit.card_template:
+            parts.append(render_to_string(hit.card_template, {"hit": hit}))
+            parts.append("\n      </li>\n")
+            continue
+        language = getattr(hit, "original_language", None)
+        lang = f' lang="{text(language["code"])}"' if language else ""
+        marker = (
+            render_to_string("portal/includes/language_marker.html", {"language": language})
+            if language
+            else ""
+        )
+        parts.append(f'\n        <h3><a href="{text(hit.url)}"{lang}>{text(hit.title_html)}</a>')
+        parts.append(f"{marker}</h3>\n        ")
+        if hit.type in compare_types:
+            if compare_label is None:
+                compare_label = text(gettext("Compare"))
+            parts.append(
+                '<label class="compare-choice no-print"><input type="checkbox" name="p" '
+                f'value="{text(hit.object_id)}" form="compare-{text(hit.type)}"> {compare_label}'
+                f'<span class="visually-hidden"> {text(hit.title)}</span></label>'
+            )
+        display = hit.display
+        parts.append(
+            '\n        <p class="meta">\n          '
+            f'<span class="type">{text(display.get("type_label", ""))}</span>\n          '
+        )
+        for key in ("location", "organisation"):
+            if display.get(key):
+                parts.append(f"· {text(display[key])}")
+            parts.append("\n          ")
+        parts[-1] = "\n        "
+        parts.append('</p>\n        <p class="meta">\n          ')
+        if display.get("status_label"):
+            parts.append(
+                f'<span class="status status-{text(display.get("status", ""))}">'
+                f"{text(display['status_label'])}</span>"
+            )
+        parts.append("\n          ")
+        if display.get("budget_eur"):
+            budget = text(floatformat(display["budget_eur"], "0g"))
+            parts.append(f"· {text(gettext('Budget'))}: €{budget}")
+        parts.append("\n          ")
+        for key in ("years", "project"):
+            if display.get(key):
+                parts.append(f"· {text(display[key])}")
+            parts.append("\n          ")
+        parts[-1] = "\n        "
+        parts.append(f'</p>\n        <p class="snippet">{text(hit.snippet_html)}</p>\n        ')
+        parts.append("\n      </li>\n")
+    return mark_safe("".join(parts))  # noqa: S308 - every value written by render_value_in_context
 
 
 def _tools(query, results):
@@ -195,6 +268,7 @@ def search(request):
             else None,
         }
     compare, downloads = _tools(query, results)
+    types = [form["type"] for form in compare]
     context = {
         "context_links": [
             {"url": reverse(search_type.context_url_name), "label": search_type.context_label}
@@ -203,14 +277,13 @@ def search(request):
         ],
         "query": query,
         "compare_forms": compare,
-        "compare_types": [form["type"] for form in compare],
         "downloads": downloads,
         "results": results,
         "hits": results.hits,
         # The partial tier (documents holding only some of the words) is listed apart,
         # under its own heading, after the documents holding every word.
-        "hits_all_words": [hit for hit in results.hits if not hit.partial],
-        "hits_partial": [hit for hit in results.hits if hit.partial],
+        "hits_all_words": _hits_html([hit for hit in results.hits if not hit.partial], types),
+        "hits_partial": _hits_html([hit for hit in results.hits if hit.partial], types),
         "partial_first_rank": query.offset + 1 + sum(1 for hit in results.hits if not hit.partial),
         "facets": facets,
         "selected": selected,

@@ -327,3 +327,59 @@ def test_language_links_go_to_the_same_page_in_each_language_without_a_cookie(cl
     assert '<html lang="de">' in german.content.decode()
     assert german["X-Portal-Cache"] == "miss"
     assert not client.cookies
+
+
+# -- the file store (production without Redis) -------------------------------------------------
+
+
+@pytest.fixture
+def file_store(settings, tmp_path):
+    """The pages alias on portal.cache.PageFileCache, as the production settings have it
+    (changing CACHES makes Django forget the stores it made)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "portal.cache.PageFileCache",
+            "LOCATION": str(tmp_path / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 200},
+        },
+    }
+    return tmp_path / "pages"
+
+
+def test_the_file_store_serves_and_invalidates_like_any_other(client, content, file_store):
+    practice = content["practice"]
+    urls = [practice.url, "/search/?q=home&status=ongoing", "/practices/"]
+    for url in urls:
+        assert "Help at Home" in cached(client, url)
+    assert len(list(file_store.glob("*.djcache"))) >= len(urls)
+    practice.title = "Care at Home"
+    practice.save_revision().publish()
+    for url in urls:
+        response = client.get(url)
+        assert response["X-Portal-Cache"] == "miss", url
+        assert "Care at Home" in response.content.decode(), url
+
+
+def test_the_file_store_stays_near_its_size_without_listing_itself_on_every_write(
+    file_store, monkeypatch
+):
+    """Django's file cache lists its folder on every write (to cull); this one once every
+    MAX_ENTRIES // 100 writes, so the folder holds at most that many pages more."""
+    from django.core.cache import caches
+
+    store = caches["pages"]
+    listings = []
+    original = type(store)._list_cache_files
+
+    def counted(self):
+        listings.append(1)
+        return original(self)
+
+    monkeypatch.setattr(type(store), "_list_cache_files", counted)
+    page = (200, [("Content-Type", "text/html")], b"<p>a page</p>" * 100)
+    for number in range(1000):
+        store.set(f"page-{number}", page, 600)
+    assert len(listings) == 500  # every second write: MAX_ENTRIES 200 // 100
+    assert len(list(file_store.glob("*.djcache"))) <= 200 + 2
+    assert store.get("page-999") == page

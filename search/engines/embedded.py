@@ -277,7 +277,8 @@ class _Dialect:
 
     def snippets(self, words, ids):
         """{id: (title, summary snippet, body snippet)} with match markers on any of the
-        words (documents of the partial tier hold only some)."""
+        words (documents of the partial tier hold only some). The body's may be None when
+        the summary's holds a match: only one of them is shown (_hits)."""
         raise NotImplementedError
 
 
@@ -353,10 +354,15 @@ class _SQLite(_Dialect):
         expression = self.expression(words._replace(excluded=()), mode="any")
         marks = f"'{MARK_START}', '{MARK_END}'"
         placeholders = ", ".join(["%s"] * len(ids))
+        summary = f"snippet(search_fts, 1, {marks}, '…', {SNIPPET_WORDS})"
+        # The body's snippet (its text and its translations', the longest column by far) is
+        # shown only when the summary's holds no match (_hits): asked only then.
+        body = (
+            f"CASE WHEN instr({summary}, '{MARK_START}') THEN NULL "
+            f"ELSE snippet(search_fts, 3, {marks}, '…', {SNIPPET_WORDS}) END"
+        )
         sql = (
-            f"SELECT rowid, highlight(search_fts, 0, {marks}), "
-            f"snippet(search_fts, 1, {marks}, '…', {SNIPPET_WORDS}), "
-            f"snippet(search_fts, 3, {marks}, '…', {SNIPPET_WORDS}) "
+            f"SELECT rowid, highlight(search_fts, 0, {marks}), {summary}, {body} "
             f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
         )
         return {row[0]: row[1:] for row in self._fetch(sql, [expression, *ids])}
@@ -805,9 +811,14 @@ class EmbeddedEngine(SearchEngine):
 
     def optimize(self):
         """Planner statistics: without them SQLite re-runs the full-text match per row.
-        (A PostgreSQL rebuild analyses the tables it swaps in; autovacuum does the rest.)"""
+        The full-text index merged into one segment: FTS5's 'rebuild' leaves several, and a
+        search reads each one for every document it looks up (finding the 20 documents of a
+        page's snippets cost six times as much at 10,000 documents). Later writes add small
+        segments, which FTS5 merges as they accumulate. (A PostgreSQL rebuild analyses the
+        tables it swaps in; autovacuum does the rest.)"""
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
                 cursor.execute("ANALYZE")
                 cursor.execute("PRAGMA optimize")
 
