@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, Site, TranslatableMixin
 
 from .public_address import absolute_url
 from .visibility import public_pages
@@ -101,47 +101,74 @@ def visitor_version(versions, original_language):
     return None, None
 
 
-def in_visitor_language(pages):
-    """The original pages of a listing, each shown by ``visitor_version``'s rule: a page
-    with a published version in the visitor's language takes that version's title, summary
-    and address (``listed_url``); the structured data (country, groups, budget...) stay the
-    record's own, and ``pk`` the original's (compare, downloads). A page read in another
-    language gets ``original_language`` (the marker). One query per page type listed (and
-    Wagtail's view-restriction query), none when every page is in the visitor's language.
-    Returns the pages as a list."""
-    pages = list(pages)
+def in_visitor_language(records):
+    """The originals of a listing (pages, or translatable records such as cooperation
+    projects), each shown by ``visitor_version``'s rule: a record with a version in the
+    visitor's language takes that version's text (a page its title, summary and address,
+    ``listed_url``; a record the fields its translators translate, ``translated_text``); the
+    structured data (country, groups, budget, partners...) stay the record's own, and ``pk``
+    the original's (compare, downloads, choosers). A record read in another language gets
+    ``original_language`` (the marker). One query per type listed (and, for pages,
+    Wagtail's view-restriction query), none when every record is in the visitor's language.
+    Returns the records as a list."""
+    records = list(records)
     current = translation.get_language()
-    listed = [page for page in pages if isinstance(page, Page)]
+    listed = [record for record in records if isinstance(record, TranslatableMixin)]
     keys = defaultdict(set)
-    for page in listed:
-        if locale_code(page.locale_id) != current:
-            keys[type(page)].add(page.translation_key)
+    for record in listed:
+        if locale_code(record.locale_id) != current:
+            keys[type(record)].add(record.translation_key)
     found = {}
     locale_id = _active_locale_id() if keys else None
     for model, translation_keys in keys.items() if locale_id is not None else ():
+        for version in _versions_in(model, translation_keys, locale_id):
+            found[model, version.translation_key] = version
+    for record in listed:
+        version = found.get((type(record), record.translation_key))
+        version, marker = visitor_version(
+            {current: version} if version is not None else {}, locale_code(record.locale_id)
+        )
+        record.original_language = marker
+        if version is None or version.pk == record.pk:
+            continue
+        if isinstance(record, Page):
+            record.title = version.title
+            if hasattr(version, "summary"):
+                record.summary = version.summary
+            record.listed_url = version.url
+        else:
+            for name in translated_text(type(record)):
+                setattr(record, name, getattr(version, name))
+    return records
+
+
+def translated_text(model):
+    """The fields of a translatable record (not a page) that translators translate
+    (wagtail-localize's ``translatable_fields``): what a visitor reads in their language."""
+    from wagtail_localize.fields import TranslatableField, get_translatable_fields
+
+    return [
+        field.field_name
+        for field in get_translatable_fields(model)
+        if isinstance(field, TranslatableField)
+    ]
+
+
+def _versions_in(model, translation_keys, locale_id):
+    """The versions in one locale of these records: for pages, the published public ones."""
+    if issubclass(model, Page):
         fields = ["id", "title", "url_path", "translation_key", "locale_id"]
         if any(field.name == "summary" for field in model._meta.concrete_fields):
             fields.append("summary")
-        versions = public_pages(
+        return public_pages(
             model.objects.filter(
                 translation_key__in=translation_keys, locale_id=locale_id, alias_of__isnull=True
             ),
             originals_only=False,
         ).only(*fields)
-        for version in versions:
-            found[model, version.translation_key] = version
-    for page in listed:
-        version = found.get((type(page), page.translation_key))
-        version, marker = visitor_version(
-            {current: version} if version is not None else {}, locale_code(page.locale_id)
-        )
-        page.original_language = marker
-        if version is not None and version.pk != page.pk:
-            page.title = version.title
-            if hasattr(version, "summary"):
-                page.summary = version.summary
-            page.listed_url = version.url
-    return pages
+    return model._default_manager.filter(
+        translation_key__in=translation_keys, locale_id=locale_id
+    ).only("id", "translation_key", "locale_id", *translated_text(model))
 
 
 def in_language(path, code):

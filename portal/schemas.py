@@ -17,7 +17,7 @@ from .records import Named, PublicRecord, detail_url, names
 
 
 def findable_projects():
-    return CooperationProject.objects.prefetch_related("countries", "partners__region")
+    return CooperationProject.objects.originals().prefetch_related("countries", "partners__region")
 
 
 def findable_regions():

@@ -108,8 +108,21 @@ def project_document(project):
 
 
 def project_dependents(project):
-    """Organisation documents list the projects they take part in."""
+    """Organisation documents list the projects they take part in; a translation's text is
+    in its original's document."""
+    if project.original_id:
+        return [(CooperationProject, [project.original_id])]
     return [(Organisation, [o.pk for o in project.partners.all()])]
+
+
+def project_translations(translation_keys):
+    """The translations indexed with their originals (search.registry.with_translations)."""
+    return (
+        CooperationProject.objects.translations()
+        .filter(translation_key__in=translation_keys)
+        .prefetch_related("countries", "partners__region")
+        .order_by("pk")
+    )
 
 
 def localise_project_display(display):
@@ -153,7 +166,7 @@ def region_document(region):
 def region_dependents(region):
     """Organisations show their region, projects list their partners' regions."""
     organisations = list(region.organisations.values_list("pk", flat=True))
-    projects = CooperationProject.objects.filter(partners__region=region).distinct()
+    projects = CooperationProject.objects.originals().filter(partners__region=region).distinct()
     return [(Organisation, organisations), (CooperationProject, [p.pk for p in projects])]
 
 
@@ -223,6 +236,7 @@ def project_search_type():
         queryset=findable_projects,
         to_document=project_document,
         dependents=project_dependents,
+        translations=project_translations,
         choice_labels=programme_choice_labels,
         localise=localise_project_display,
         card_template="portal/search/project_card.html",

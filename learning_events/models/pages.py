@@ -17,7 +17,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageManager, PageQuerySet
 
 from learning_events.forms import LearningEventPageForm
-from portal.models import LeadImageMixin
+from portal.models import SYNCHRONIZED_PROJECT, LeadImageMixin
 
 from .mixins import (
     EventNarrativeMixin,
@@ -108,6 +108,8 @@ class LearningEventPage(
         related_name="learning_events",
         verbose_name=_("cooperation project"),
     )
+    # Translations keep the original project (portal.models.reference).
+    override_translatable_fields = [SYNCHRONIZED_PROJECT]
 
     objects = LearningEventManager()
 

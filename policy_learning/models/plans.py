@@ -21,6 +21,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from policy_learning.forms import ActionPlanPageForm
 from portal.languages import in_visitor_language, original_version
+from portal.models import SYNCHRONIZED_PROJECT
 
 
 class PlanStatus(models.TextChoices):
@@ -104,6 +105,8 @@ class ActionPlanPage(RoutablePageMixin, Page):
         related_name="action_plans",
         verbose_name=_("cooperation project"),
     )
+    # Translations keep the original project (portal.models.reference).
+    override_translatable_fields = [SYNCHRONIZED_PROJECT]
     region = models.ForeignKey(
         "portal.Region",
         on_delete=models.PROTECT,

@@ -6,6 +6,7 @@ from .legal import (
 )
 from .pages import HomePage, StandardPage
 from .reference import (
+    SYNCHRONIZED_PROJECT,
     CooperationProject,
     Country,
     FundingProgramme,
@@ -19,6 +20,7 @@ from .roles import Role, RoleGroup
 from .translations import TranslatedVersion, TranslationKind
 
 __all__ = [
+    "SYNCHRONIZED_PROJECT",
     "AccessibilityStatementPage",
     "CooperationProject",
     "Country",
