@@ -28,7 +28,13 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from portal.formats import format_money, validate_currency_code
 from portal.languages import in_visitor_language, original_version
-from portal.models import SYNCHRONIZED_PROJECT, FundingProgramme, LeadImageMixin, Theme
+from portal.models import (
+    SYNCHRONIZED_PROJECT,
+    FundingProgramme,
+    LeadImageMixin,
+    Theme,
+    original_projects,
+)
 from portal.pagination import seek_paginate
 from portal.ratelimit import rate_limit
 from portal.visibility import public_pages
@@ -182,6 +188,7 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
     )
     project = models.ForeignKey(
         "portal.CooperationProject",
+        limit_choices_to=original_projects,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

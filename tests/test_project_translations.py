@@ -234,6 +234,18 @@ def test_a_human_page_translation_keeps_the_original_project(practice_index, pro
     assert translated.project_id == project.pk
 
 
+def test_a_page_cannot_name_a_translation_as_its_project(practice_index, project):
+    from django.core.exceptions import ValidationError
+
+    translation = german(project)
+    practice = make_practice(practice_index, title="Village caretakers", project=project)
+    practice.full_clean()
+    practice.project = translation
+    with pytest.raises(ValidationError) as refused:
+        practice.full_clean()
+    assert "project" in refused.value.message_dict
+
+
 # -- search ------------------------------------------------------------------------------
 
 

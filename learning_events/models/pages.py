@@ -17,7 +17,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageManager, PageQuerySet
 
 from learning_events.forms import LearningEventPageForm
-from portal.models import SYNCHRONIZED_PROJECT, LeadImageMixin
+from portal.models import SYNCHRONIZED_PROJECT, LeadImageMixin, original_projects
 
 from .mixins import (
     EventNarrativeMixin,
@@ -102,6 +102,7 @@ class LearningEventPage(
 
     project = models.ForeignKey(
         "portal.CooperationProject",
+        limit_choices_to=original_projects,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

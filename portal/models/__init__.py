@@ -15,6 +15,7 @@ from .reference import (
     Region,
     TargetGroup,
     Theme,
+    original_projects,
 )
 from .roles import Role, RoleGroup
 from .translations import TranslatedVersion, TranslationKind
@@ -39,4 +40,5 @@ __all__ = [
     "Theme",
     "TranslatedVersion",
     "TranslationKind",
+    "original_projects",
 ]

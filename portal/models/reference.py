@@ -181,11 +181,16 @@ class FundingProgramme(models.TextChoices):
 SYNCHRONIZED_PROJECT = SynchronizedField("project", overridable=False)
 
 
+def original_projects():
+    """The projects themselves, without their translations: the one rule of every listing,
+    facet, export, chooser and role (a translation is not a second project). As a condition,
+    for ``limit_choices_to`` on every link to a project; querysets say ``originals()``."""
+    return models.Q(original__isnull=True)
+
+
 class CooperationProjectQuerySet(models.QuerySet):
     def originals(self):
-        """The projects themselves, without their translations: the one rule of every
-        listing, facet, export, chooser and role (a translation is not a second project)."""
-        return self.filter(original__isnull=True)
+        return self.filter(original_projects())
 
     def translations(self):
         """Only the translations (what the search indexes with their original)."""
