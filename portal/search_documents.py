@@ -211,7 +211,9 @@ def organisation_document(organisation):
 
 def organisation_dependents(organisation):
     """Project documents name their partners."""
-    return [(CooperationProject, list(organisation.projects.values_list("pk", flat=True)))]
+    return [
+        (CooperationProject, list(organisation.projects.originals().values_list("pk", flat=True)))
+    ]
 
 
 def localise_organisation_display(display):

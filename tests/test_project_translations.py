@@ -60,6 +60,9 @@ def test_translate_in_the_admin_machine_translate_and_sync(
         "wagtail_localize:submit_snippet_translation",
         args=["portal", "cooperationproject", project.pk],
     )
+    # The projects' listing offers "Translate" on each project.
+    listing = reverse("wagtailsnippets_portal_cooperationproject:list")
+    assert submit in admin_client.get(listing).content.decode()
     assert admin_client.get(submit).status_code == 200
     response = admin_client.post(submit, {"locales": [italian_locale.pk]})
     assert response.status_code == 302
