@@ -15,13 +15,11 @@ own receivers, so the index sees a new translation as one.
 
 from wagtail.signals import copy_for_translation_done, page_published
 
-from .models import TranslatedVersion, TranslationKind
+from .models import CooperationProject, TranslatedVersion, TranslationKind
 
 
 def on_copied_for_translation(sender, source_obj, target_obj, **kwargs):
     from wagtail.models import Page
-
-    from .models import CooperationProject
 
     if isinstance(target_obj, Page):
         TranslatedVersion.objects.get_or_create(page_id=target_obj.pk)
