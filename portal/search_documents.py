@@ -13,6 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from .languages import locale_code
 from .markdown import render_markdown
 from .models import CooperationProject, FundingProgramme, Organisation, OrganisationType, Region
 from .schemas import findable_organisations, findable_projects, findable_regions, organisation_url
@@ -78,8 +79,10 @@ def project_document(project):
         title = f"{project.acronym}: {project.name}"
     names = [project.acronym, project.name, str(programme)]
     names += [c.name for c in countries] + [o.name for o in partners] + [r.name for r in regions]
+    language = locale_code(project.locale_id)
     return SearchDocument(
         type="project",
+        language=language,
         object_id=project.pk,
         title=title,
         url=project.get_absolute_url(),
@@ -94,6 +97,8 @@ def project_document(project):
         start_year=project.start_date.year if project.start_date else None,
         display={
             "type_label": str(_("Cooperation project")),
+            # The language its text is written in (the marker when read in another).
+            "language": language,
             "acronym": project.acronym,
             "name": project.name,
             "programme": project.programme,

@@ -228,14 +228,11 @@ def _page_translations(search_type, by_pk):
 
 def _record_translations(search_type, by_pk):
     """The same for translatable records that are not pages (cooperation projects): every
-    translation counts, they have no draft state. A translation's address is its original's
-    under the translation's language prefix."""
-    originals = {}
-    for pk, key, locale_id in search_type.model._default_manager.filter(pk__in=by_pk).values_list(
-        "pk", "translation_key", "locale_id"
-    ):
-        originals[key] = pk
-        by_pk[pk].display["language"] = by_pk[pk].language = locale_code(locale_id)
+    translation counts, they have no draft state. Their documents give their own language;
+    a translation's address is its original's under the translation's language prefix."""
+    originals = dict(
+        search_type.model._default_manager.filter(pk__in=by_pk).values_list("translation_key", "pk")
+    )
     translated = []
     for version in search_type.translations(list(originals)):
         language = locale_code(version.locale_id)
