@@ -75,7 +75,7 @@ def page_types():
     region = Region.objects.order_by("name").first()
     if region:
         found.append(("region", region.get_absolute_url(), False))
-    project = CooperationProject.objects.order_by("acronym").first()
+    project = CooperationProject.objects.originals().order_by("acronym").first()
     if project:
         found.append(("project", project.get_absolute_url(), False))
     names = {name for name, _path, _login in found}

@@ -144,8 +144,8 @@ def _item_urls(kind, slugs):
         return [(slug_of[page.translation_key], page.url) for page in pages]
     from portal.models import CooperationProject, Region
 
-    model = CooperationProject if kind == "project" else Region
-    return [(obj.slug, obj.get_absolute_url()) for obj in model.objects.filter(slug__in=slugs)]
+    records = CooperationProject.objects.originals() if kind == "project" else Region.objects
+    return [(obj.slug, obj.get_absolute_url()) for obj in records.filter(slug__in=slugs)]
 
 
 def expected_urls(judgments):

@@ -119,6 +119,7 @@ class TextMaker:
 
 def reference_data(rng):
     from django.utils.text import slugify
+    from wagtail.models import Locale
 
     from portal.models import (
         CooperationProject,
@@ -156,9 +157,11 @@ def reference_data(rng):
         ]
     )
     programmes = [value for value, _label in FundingProgramme.choices]
+    locale = Locale.get_default()  # bulk_create skips Wagtail's pre_save that sets it
     projects = CooperationProject.objects.bulk_create(
         [
             CooperationProject(
+                locale=locale,
                 acronym=f"PRJ{i}",
                 name=f"Project {i}",
                 slug=f"prj{i}",

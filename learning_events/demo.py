@@ -91,7 +91,7 @@ class Refs:
             (r.country.code, r.name): r for r in Region.objects.select_related("country")
         }
         self.organisations = {o.name: o for o in Organisation.objects.all()}
-        self.projects = {p.acronym: p for p in CooperationProject.objects.all()}
+        self.projects = {p.acronym: p for p in CooperationProject.objects.originals()}
         self.practices = {
             p.slug: p for p in PracticePage.objects.filter(translated_version__isnull=True)
         }

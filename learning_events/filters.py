@@ -32,7 +32,8 @@ class EventFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("All kinds")), *kind_choices()]
         self.fields["project"].choices = [("", _("All projects"))] + [
             (p.slug, p.acronym)
-            for p in CooperationProject.objects.filter(learning_events__in=ids)
+            for p in CooperationProject.objects.originals()
+            .filter(learning_events__in=ids)
             .distinct()
             .order_by("acronym")
         ]

@@ -28,8 +28,10 @@ class LearningEventPageForm(WagtailAdminPageForm):
         scope = role_scope(user)
         if scope.site_editor or not scope.project_ids:
             return
-        field.queryset = CooperationProject.objects.filter(pk__in=scope.project_ids).order_by(
-            "acronym"
+        field.queryset = (
+            CooperationProject.objects.originals()
+            .filter(pk__in=scope.project_ids)
+            .order_by("acronym")
         )
         field.required = True
         self.projects_limited = True

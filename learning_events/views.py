@@ -152,6 +152,8 @@ def kind_context(event):
 
 
 def event_context(event, request):
+    if event.project_id:
+        in_visitor_language([event.project])  # its name in the visitor's language
     context = {
         "agenda_days": agenda_days(event),
         "participating_organisations": list(

@@ -186,7 +186,7 @@ def _find_workshop(home):
         venue_country=Country.objects.get(code="ES"),
         host_region=Region.objects.filter(name="Castilla y León").first(),
         host_organisation=host_org,
-        project=CooperationProject.objects.filter(acronym="NEAR").first(),
+        project=CooperationProject.objects.originals().filter(acronym="NEAR").first(),
         policy_challenge=CHALLENGE,
         policy_instrument="Castilla y León Social Services Strategic Plan",
         is_example=True,

@@ -80,7 +80,7 @@ class Refs:
     def __init__(self):
         self.regions = {r.name: r for r in Region.objects.all()}
         self.organisations = {o.name: o for o in Organisation.objects.all()}
-        self.projects = {p.acronym: p for p in CooperationProject.objects.all()}
+        self.projects = {p.acronym: p for p in CooperationProject.objects.originals()}
         self.practices = {
             p.slug: p for p in PracticePage.objects.live().filter(translated_version__isnull=True)
         }

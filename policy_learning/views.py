@@ -27,7 +27,7 @@ def project_actions_download(index, request, slug, fmt):
     """All actions of a project's public plans, as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    project = get_object_or_404(CooperationProject, slug=slug)
+    project = get_object_or_404(CooperationProject.objects.originals(), slug=slug)
     plans = list(
         public_action_plans()
         .filter(project=project)

@@ -171,7 +171,7 @@ def load_reference_data():
 
     for row in _read("projects.yaml"):
         where = f"projects.yaml: {row['acronym']}"
-        project, _ = CooperationProject.objects.update_or_create(
+        project, _ = CooperationProject.objects.originals().update_or_create(
             acronym=row["acronym"],
             defaults={
                 "name": row["name"],
@@ -191,7 +191,7 @@ def load_reference_data():
             partners.append(organisations[name])
         project.partners.set(partners)
         project.save()
-    counts["projects"] = CooperationProject.objects.count()
+    counts["projects"] = CooperationProject.objects.originals().count()
 
     for row in _read("target_groups.yaml"):
         TargetGroup.objects.update_or_create(
@@ -303,6 +303,63 @@ def load_legal_pages(home):
             page.save_revision().publish()
         created += 1
     return f"Legal pages: {created} created, {len(data) - created} already there"
+
+
+def load_project_translations():
+    """The demo projects' names and summaries in other languages (``translations`` in
+    fixtures/reference/projects.yaml), each the project's translation in that language.
+    Loaded after the illustrations, so that a new translation shares its original's image
+    from the start and a second load changes nothing."""
+    from collections import Counter
+
+    outcomes = Counter()
+    for row in _read("projects.yaml"):
+        where = f"projects.yaml: {row['acronym']}"
+        translations = row.get("translations") or {}
+        if not translations:
+            continue
+        project = CooperationProject.objects.originals().get(acronym=row["acronym"])
+        for language, fields in translations.items():
+            unknown = set(fields or {}) - {"name", "summary"}
+            if unknown:
+                raise DemoDataError(f"{where} ({language}): unknown fields {sorted(unknown)}")
+            fields = {name: (value or "").strip() for name, value in fields.items()}
+            outcomes[ensure_record_translation(project, language, where=where, **fields)] += 1
+    return "Project translations: " + ", ".join(
+        f"{outcomes[name]} {name}" for name in ("created", "updated", "unchanged")
+    )
+
+
+def ensure_record_translation(record, language, where="", **fields):
+    """The version of a translatable record that is not a page (a cooperation project) in
+    ``language`` with these field values: created with Wagtail's copy for translation (as
+    wagtail-localize's "Translate" does, so it knows its original), its shared fields kept
+    in step with the original's, saved only when something changed. Returns "created",
+    "updated" or "unchanged"."""
+    from wagtail.models import Locale
+    from wagtail_localize.fields import copy_synchronised_fields
+
+    locale = Locale.objects.filter(language_code=language).first()
+    if locale is None:
+        raise DemoDataError(f"{where}: no locale for language {language!r}")
+    translation = record.get_translation_or_none(locale)
+    outcome = "updated"
+    if translation is None:
+        translation = record.copy_for_translation(locale)
+        outcome = "created"
+    before = {f.attname: getattr(translation, f.attname) for f in translation._meta.fields}
+    copy_synchronised_fields(record, translation)
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    after = {f.attname: getattr(translation, f.attname) for f in translation._meta.fields}
+    if outcome == "updated" and before == after:
+        return "unchanged"
+    try:
+        translation.full_clean()
+    except ValidationError as exc:
+        raise DemoDataError(f"{where} ({language}): {exc}") from exc
+    translation.save()
+    return outcome
 
 
 def ensure_translation(page, language, **fields):

@@ -79,7 +79,10 @@ def load_illustrations():
                 f"{ILLUSTRATIONS}: '{label}' has no lead image ({', '.join(models)})"
             )
         for slug in slugs:
-            record = models[label].objects.filter(slug=slug).first()
+            records = models[label].objects
+            if hasattr(records, "originals"):  # a translatable record: not a translation
+                records = records.originals()
+            record = records.filter(slug=slug).first()
             if record is None:
                 raise DemoDataError(f"{ILLUSTRATIONS}: no {label} with the slug '{slug}'")
             if isinstance(record, Page):

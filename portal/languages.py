@@ -23,7 +23,7 @@ from django.urls import (
     reverse,
 )
 from django.utils import translation
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, Site, TranslatableMixin
 
 from .public_address import absolute_url, page_url, page_urls
 from .visibility import public_pages
@@ -114,33 +114,51 @@ def visitor_version(versions, original_language, language=None):
     return None, None
 
 
-# What a version read for a listing holds: enough for its title, summary, address and what
-# it says about itself (a human or a machine translation).
+# What a page version read for a listing holds: enough for its title, summary, address and
+# what it says about itself (a human or a machine translation).
 VERSION_FIELDS = ["id", "title", "url_path", "translation_key", "locale_id"]
 
 
-def shown_versions(pages, language=None, model=None):
-    """[(page, version or None, marker or None)]: ``visitor_version``'s answer for each of
-    ``pages`` (original pages, or any object with their ``pk``, ``translation_key`` and
-    ``locale_id``; ``model`` the page model when they are not pages themselves) in
-    ``language`` (by default the active one). A version is the published, public page in that
-    language with the page's translation key, read with its ``translated_version``: one
-    query per page model, none when every page is already in that language."""
-    pages = list(pages)
+def shown_versions(records, language=None, model=None):
+    """[(record, version or None, marker or None)]: ``visitor_version``'s answer for each of
+    ``records`` (originals: pages, translatable records such as cooperation projects, or any
+    object with their ``pk``, ``translation_key`` and ``locale_id``; ``model`` their model
+    when they are not model instances themselves) in ``language`` (by default the active
+    one). One query per model, none when every record is already in that language."""
+    records = list(records)
     current = language or translation.get_language()
     keys = defaultdict(set)
-    for page in pages:
-        if locale_code(page.locale_id) != current:
-            keys[model or type(page)].add(page.translation_key)
+    for record in records:
+        if locale_code(record.locale_id) != current:
+            keys[model or type(record)].add(record.translation_key)
     found = {}
     locale_id = _locale_id(current) if keys else None
-    for page_model, translation_keys in keys.items() if locale_id is not None else ():
+    for record_model, translation_keys in keys.items() if locale_id is not None else ():
+        for version in _versions_in(record_model, translation_keys, locale_id):
+            found[record_model, version.translation_key] = version
+    shown = []
+    for record in records:
+        version = found.get((model or type(record), record.translation_key))
+        version, marker = visitor_version(
+            {current: version} if version is not None else {},
+            locale_code(record.locale_id),
+            current,
+        )
+        shown.append((record, version, marker))
+    return shown
+
+
+def _versions_in(model, translation_keys, locale_id):
+    """The versions in one locale of these records: for pages, the published public ones
+    with what they say about themselves (``translated_version``); for other translatable
+    records, the fields their translators translate."""
+    if issubclass(model, Page):
         fields = list(VERSION_FIELDS)
-        if any(field.name == "summary" for field in page_model._meta.concrete_fields):
+        if any(field.name == "summary" for field in model._meta.concrete_fields):
             fields.append("summary")
-        versions = (
+        return (
             public_pages(
-                page_model.objects.filter(
+                model.objects.filter(
                     translation_key__in=translation_keys,
                     locale_id=locale_id,
                     alias_of__isnull=True,
@@ -150,49 +168,61 @@ def shown_versions(pages, language=None, model=None):
             .select_related("translated_version")
             .only(*fields, "translated_version__kind", "translated_version__reviewed_at")
         )
-        for version in versions:
-            found[page_model, version.translation_key] = version
-    shown = []
-    for page in pages:
-        version = found.get((model or type(page), page.translation_key))
-        version, marker = visitor_version(
-            {current: version} if version is not None else {},
-            locale_code(page.locale_id),
-            current,
-        )
-        shown.append((page, version, marker))
-    return shown
+    return model._default_manager.filter(
+        translation_key__in=translation_keys, locale_id=locale_id
+    ).only("id", "translation_key", "locale_id", *translated_text(model))
+
+
+def translated_text(model):
+    """The fields of a translatable record (not a page) that translators translate
+    (wagtail-localize's ``translatable_fields``): what a visitor reads in their language."""
+    from wagtail_localize.fields import TranslatableField, get_translatable_fields
+
+    return [
+        field.field_name
+        for field in get_translatable_fields(model)
+        if isinstance(field, TranslatableField)
+    ]
 
 
 def take_text(record, version):
-    """What a record shown in another version takes of it: its title and summary (the
-    record's structured data and id stay its own). For listings, feeds, the API and
-    downloads alike."""
-    record.title = version.title
-    if hasattr(version, "summary"):
-        record.summary = version.summary
+    """What a record shown in another version takes of it: a page's title and summary (the
+    record's structured data and id stay its own), another record's translated fields. For
+    listings, feeds, the API and downloads alike."""
+    if isinstance(version, Page):
+        record.title = version.title
+        if hasattr(version, "summary"):
+            record.summary = version.summary
+        return
+    for name in translated_text(type(version)):
+        setattr(record, name, getattr(version, name))
 
 
-def in_visitor_language(pages):
-    """The original pages of a listing, each shown by ``visitor_version``'s rule: a page
-    with a published version in the visitor's language takes that version's title, summary
-    and address (``listed_url``; ``listed_url_path`` its ``url_path``); the structured data
-    (country, groups, budget...) stay the record's own, and ``pk`` the original's (compare,
-    downloads). A page read in another language gets ``original_language`` (the marker), and
-    every page ``listed_language``, the code of the language it is shown in. One query per
-    page type listed (and Wagtail's view-restriction query), none when every page is in the
-    visitor's language. Returns the pages as a list."""
-    pages = list(pages)
-    listed = [page for page in pages if isinstance(page, Page)]
-    for page, version, marker in shown_versions(listed):
-        page.original_language = marker
-        page.listed_language = locale_code(page.locale_id)
-        if version is not None and version.pk != page.pk:
-            take_text(page, version)
-            page.listed_url = version.url
-            page.listed_url_path = version.url_path
-            page.listed_language = locale_code(version.locale_id)
-    return pages
+def in_visitor_language(records):
+    """The originals of a listing (pages, or translatable records such as cooperation
+    projects), each shown by ``visitor_version``'s rule: a record with a version in the
+    visitor's language takes that version's text (``take_text``) and, a page, its address
+    (``listed_url``; ``listed_url_path`` its ``url_path``); the structured data (country,
+    groups, budget, partners...) stay the record's own, and ``pk`` the original's (compare,
+    downloads, choosers). A record read in another language gets ``original_language`` (the
+    marker), and every page ``listed_language``, the code of the language it is shown in.
+    One query per type listed (and, for pages, Wagtail's view-restriction query), none when
+    every record is in the visitor's language. Returns the records as a list."""
+    records = list(records)
+    listed = [record for record in records if isinstance(record, TranslatableMixin)]
+    for record, version, marker in shown_versions(listed):
+        record.original_language = marker
+        is_page = isinstance(record, Page)
+        if is_page:
+            record.listed_language = locale_code(record.locale_id)
+        if version is None or version.pk == record.pk:
+            continue
+        take_text(record, version)
+        if is_page:
+            record.listed_url = version.url
+            record.listed_url_path = version.url_path
+            record.listed_language = locale_code(version.locale_id)
+    return records
 
 
 def listed_address(page, request=None, urls=None):

@@ -177,7 +177,7 @@ def setup_roles(organisations=None, projects=None):
     if organisations is None:
         organisations = Organisation.objects.order_by("name")
     if projects is None:
-        projects = CooperationProject.objects.order_by("acronym")
+        projects = CooperationProject.objects.originals().order_by("acronym")
     for organisation in organisations:
         group = _role_group(
             Role.PARTNER_AUTHOR,
@@ -232,5 +232,7 @@ def _setup_pending():
     # Rows saved in a transaction that was rolled back are gone: filter by what exists.
     setup_roles(
         organisations=list(Organisation.objects.filter(pk__in=items[Organisation])),
-        projects=list(CooperationProject.objects.filter(pk__in=items[CooperationProject])),
+        projects=list(
+            CooperationProject.objects.originals().filter(pk__in=items[CooperationProject])
+        ),
     )

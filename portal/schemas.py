@@ -5,6 +5,7 @@ API, the downloads and the search documents (portal/search_documents.py)."""
 import datetime
 from urllib.parse import urlencode
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
@@ -17,7 +18,7 @@ from .records import Named, PublicRecord, detail_url, names
 
 
 def findable_projects():
-    return CooperationProject.objects.prefetch_related("countries", "partners__region")
+    return CooperationProject.objects.originals().prefetch_related("countries", "partners__region")
 
 
 def findable_regions():
@@ -25,7 +26,9 @@ def findable_regions():
 
 
 def findable_organisations():
-    return Organisation.objects.select_related("country", "region").prefetch_related("projects")
+    return Organisation.objects.select_related("country", "region").prefetch_related(
+        Prefetch("projects", queryset=CooperationProject.objects.originals())
+    )
 
 
 def organisation_url(organisation):

@@ -13,6 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from .languages import locale_code
 from .markdown import render_markdown
 from .models import CooperationProject, FundingProgramme, Organisation, OrganisationType, Region
 from .schemas import findable_organisations, findable_projects, findable_regions, organisation_url
@@ -78,8 +79,10 @@ def project_document(project):
         title = f"{project.acronym}: {project.name}"
     names = [project.acronym, project.name, str(programme)]
     names += [c.name for c in countries] + [o.name for o in partners] + [r.name for r in regions]
+    language = locale_code(project.locale_id)
     return SearchDocument(
         type="project",
+        language=language,
         object_id=project.pk,
         title=title,
         url=project.get_absolute_url(),
@@ -94,6 +97,8 @@ def project_document(project):
         start_year=project.start_date.year if project.start_date else None,
         display={
             "type_label": str(_("Cooperation project")),
+            # The language its text is written in (the marker when read in another).
+            "language": language,
             "acronym": project.acronym,
             "name": project.name,
             "programme": project.programme,
@@ -108,8 +113,21 @@ def project_document(project):
 
 
 def project_dependents(project):
-    """Organisation documents list the projects they take part in."""
+    """Organisation documents list the projects they take part in; a translation's text is
+    in its original's document."""
+    if project.original_id:
+        return [(CooperationProject, [project.original_id])]
     return [(Organisation, [o.pk for o in project.partners.all()])]
+
+
+def project_translations(translation_keys):
+    """The translations indexed with their originals (search.registry.with_translations)."""
+    return (
+        CooperationProject.objects.translations()
+        .filter(translation_key__in=translation_keys)
+        .prefetch_related("countries", "partners__region")
+        .order_by("pk")
+    )
 
 
 def localise_project_display(display):
@@ -153,7 +171,7 @@ def region_document(region):
 def region_dependents(region):
     """Organisations show their region, projects list their partners' regions."""
     organisations = list(region.organisations.values_list("pk", flat=True))
-    projects = CooperationProject.objects.filter(partners__region=region).distinct()
+    projects = CooperationProject.objects.originals().filter(partners__region=region).distinct()
     return [(Organisation, organisations), (CooperationProject, [p.pk for p in projects])]
 
 
@@ -198,7 +216,9 @@ def organisation_document(organisation):
 
 def organisation_dependents(organisation):
     """Project documents name their partners."""
-    return [(CooperationProject, list(organisation.projects.values_list("pk", flat=True)))]
+    return [
+        (CooperationProject, list(organisation.projects.originals().values_list("pk", flat=True)))
+    ]
 
 
 def localise_organisation_display(display):
@@ -223,6 +243,7 @@ def project_search_type():
         queryset=findable_projects,
         to_document=project_document,
         dependents=project_dependents,
+        translations=project_translations,
         choice_labels=programme_choice_labels,
         localise=localise_project_display,
         card_template="portal/search/project_card.html",

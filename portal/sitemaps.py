@@ -129,14 +129,16 @@ class ReferenceSection(Section):
     """Regions or cooperation projects: their own pages, lastmod the newest publication of
     a live practice they hold (they keep no date of their own)."""
 
-    def __init__(self, model):
-        self.model = model
+    def __init__(self, records):
+        self.records = records  # a callable giving the records' queryset
 
     def items(self):
         live = Q(practices__live=True)
-        return self.model.objects.annotate(
-            lastmod=Max("practices__last_published_at", filter=live)
-        ).order_by("pk")
+        return (
+            self.records()
+            .annotate(lastmod=Max("practices__last_published_at", filter=live))
+            .order_by("pk")
+        )
 
     def latest(self):
         return self.items().aggregate(latest=Max("lastmod"))["latest"]
@@ -156,8 +158,8 @@ def sections():
 
     found = {
         "pages": PageSection(),
-        "regions": ReferenceSection(Region),
-        "projects": ReferenceSection(CooperationProject),
+        "regions": ReferenceSection(Region.objects.all),
+        "projects": ReferenceSection(CooperationProject.objects.originals),
     }
     for contribute in hooks.get_hooks("portal_sitemap_sections"):
         found.update(contribute())

@@ -4,6 +4,9 @@ own receivers, so the index sees a new translation as one.
 
 - A page copied for translation (wagtail-localize's "Translate this page", or the demo
   loader) becomes a translation, made by people until said otherwise.
+- A cooperation project copied for translation (wagtail-localize's "Translate" on the
+  snippet, or the demo loader) points at its original before it is first saved, so it never
+  counts as a second project (``CooperationProject.objects.originals()``).
 - When a translation is published, it is a machine translation if any of the strings that
   wagtail-localize holds for it in that language came from the machine translator and
   nobody has edited them since; a machine translation already reviewed stays reviewed only
@@ -12,7 +15,7 @@ own receivers, so the index sees a new translation as one.
 
 from wagtail.signals import copy_for_translation_done, page_published
 
-from .models import TranslatedVersion, TranslationKind
+from .models import CooperationProject, TranslatedVersion, TranslationKind
 
 
 def on_copied_for_translation(sender, source_obj, target_obj, **kwargs):
@@ -20,6 +23,9 @@ def on_copied_for_translation(sender, source_obj, target_obj, **kwargs):
 
     if isinstance(target_obj, Page):
         TranslatedVersion.objects.get_or_create(page_id=target_obj.pk)
+    elif isinstance(target_obj, CooperationProject):
+        # The copy is not saved yet: whoever copied it saves it with its original.
+        target_obj.original_id = source_obj.original_id or source_obj.pk
 
 
 def machine_translated(page):

@@ -14,6 +14,7 @@ from wagtail.documents.views import serve as document_views
 from wagtail.models import Page
 
 from .design import swatches
+from .languages import in_visitor_language
 from .models import CooperationProject, Region
 from .pagination import paginate
 from .parsing import parse_id
@@ -37,16 +38,22 @@ def patterns(request):
 
 
 def project_list(request):
-    projects = CooperationProject.objects.prefetch_related("countries").order_by("acronym")
-    return TemplateResponse(
-        request, "portal/project_list.html", {"projects": paginate(request, projects)}
+    projects = (
+        CooperationProject.objects.originals().prefetch_related("countries").order_by("acronym")
     )
+    page_obj = paginate(request, projects)
+    page_obj.object_list = in_visitor_language(page_obj.object_list)
+    return TemplateResponse(request, "portal/project_list.html", {"projects": page_obj})
 
 
 def project_detail(request, slug):
+    """A project's page: the original project, its name and summary in the visitor's
+    language where it has a translation in it (translations share the slug)."""
     project = get_object_or_404(
-        CooperationProject.objects.prefetch_related("countries", "partners__country"), slug=slug
+        CooperationProject.objects.originals().prefetch_related("countries", "partners__country"),
+        slug=slug,
     )
+    in_visitor_language([project])
     return TemplateResponse(
         request,
         "portal/project_detail.html",

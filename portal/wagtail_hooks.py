@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import CooperationProject, Country, Organisation, Region, TargetGroup, Theme
@@ -43,8 +44,33 @@ class OrganisationViewSet(ReferenceViewSet):
     ordering = ["name"]
 
 
+class OriginalProjectsMixin:
+    """A chooser offers the projects themselves, never their translations: a practice, an
+    event or a plan names the original project (portal.models.reference)."""
+
+    def get_object_list(self):
+        return CooperationProject.objects.originals()
+
+
+class ProjectChooseView(OriginalProjectsMixin, ChooseView):
+    pass
+
+
+class ProjectChooseResultsView(OriginalProjectsMixin, ChooseResultsView):
+    pass
+
+
+class ProjectChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = ProjectChooseView
+    choose_results_view_class = ProjectChooseResultsView
+
+
 class CooperationProjectViewSet(ReferenceViewSet):
+    """Projects and their translations (wagtail-localize's "Translate" on a project): the
+    listing has Wagtail's locale filter; the chooser offers originals only."""
+
     model = CooperationProject
+    chooser_viewset_class = ProjectChooserViewSet
     icon = "link"
     list_display = ["acronym", "name", "programme", "start_date", "end_date"]
     list_filter = ["programme", "countries"]
@@ -115,7 +141,9 @@ def create_demo_role_users():
                 RoleGroup.objects.filter(role=Role.PARTNER_AUTHOR, organisation=organisation),
             )
         )
-    project = CooperationProject.objects.filter(acronym=DEMO_COORDINATED_PROJECT).first()
+    project = (
+        CooperationProject.objects.originals().filter(acronym=DEMO_COORDINATED_PROJECT).first()
+    )
     if project:
         wanted.append(
             (
@@ -222,6 +250,13 @@ def load_demo_illustrations(home):
     from .demo_images import load_illustrations
 
     return f"Lead illustrations: {load_illustrations()} given."
+
+
+@hooks.register("load_demo_content", order=95)  # after the illustrations (they are shared)
+def load_demo_project_translations(home):
+    from .demo import load_project_translations
+
+    return load_project_translations()
 
 
 # After the domain apps' records (order 0), as in the search's type facet.

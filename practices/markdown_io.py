@@ -214,7 +214,7 @@ class ReferenceCache:
             self.regions[(region.country_id, region.name.lower())] = region
             self.regions[(region.country_id, region.slug)] = region
         self.organisations = {o.name.lower(): o for o in Organisation.objects.all()}
-        self.projects = {p.acronym.lower(): p for p in CooperationProject.objects.all()}
+        self.projects = {p.acronym.lower(): p for p in CooperationProject.objects.originals()}
         self.target_groups = {}
         for group in TargetGroup.objects.all():
             self.target_groups[group.slug] = group

@@ -28,7 +28,13 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from portal.formats import format_money, validate_currency_code
 from portal.languages import in_visitor_language, original_version
-from portal.models import FundingProgramme, LeadImageMixin, Theme
+from portal.models import (
+    SYNCHRONIZED_PROJECT,
+    FundingProgramme,
+    LeadImageMixin,
+    Theme,
+    original_projects,
+)
 from portal.pagination import seek_paginate
 from portal.ratelimit import rate_limit
 from portal.visibility import public_pages
@@ -182,6 +188,7 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
     )
     project = models.ForeignKey(
         "portal.CooperationProject",
+        limit_choices_to=original_projects,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -189,6 +196,8 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
         verbose_name=_("cooperation project"),
         help_text=_("The interregional project through which the practice was identified."),
     )
+    # Translations keep the original project (portal.models.reference).
+    override_translatable_fields = [SYNCHRONIZED_PROJECT]
     funding_programme = models.CharField(
         _("funding programme"),
         max_length=32,
@@ -455,6 +464,8 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
             **{("theme", t.slug): t.local_name for t in themes},
             **{("target_group", g.slug): g.local_name for g in groups},
         }
+        if self.project_id:
+            in_visitor_language([self.project])  # its name in the visitor's language
         context["related_sections"] = []
         for contribute in hooks.get_hooks("practice_page_sections"):
             contribute(self, request, context)
@@ -529,6 +540,8 @@ class PracticePage(LeadImageMixin, RoutablePageMixin, Page):
         from portal.pdf import PDFError, pdf_response, render_pdf
         from portal.public_address import page_url
 
+        if self.project_id:
+            in_visitor_language([self.project])
         context = {
             "page": self,
             "regions": [r.name for r in self.regions.all()],

@@ -10,6 +10,7 @@ See docs/search.md for the contract.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import translation
 from django.utils.html import escape
 from wagtail import hooks
 from wagtail.models import Page
@@ -111,6 +112,10 @@ class SearchType:
     - ``dependents`` (optional, for models that are not pages): ``dependents(obj)`` lists
       ``(model, pks)`` of other indexed objects whose documents show this one (a project
       names its partners); saving or deleting it re-indexes them too (search/signals.py).
+    - ``translations`` (optional, for translatable models that are not pages, such as
+      cooperation projects): ``translations(translation_keys)`` gives the translations of
+      the records with these keys, fetched for ``to_document``; each is indexed with its
+      original (``with_translations``), whose ``queryset`` holds the originals only.
     """
 
     key: str
@@ -129,6 +134,7 @@ class SearchType:
     card_template: str = ""
     annotate: object = None
     dependents: object = None
+    translations: object = None
 
     def indexable(self, obj):
         if self.is_indexable is not None:
@@ -160,13 +166,39 @@ def search_type_for_model(model):
 
 
 def with_translations(search_type, documents):
-    """Documents of original pages, each also carrying the title, summary and body of its
-    published translations (docs/languages.md): a record is found through any of its
-    versions and listed once. ``display["versions"]`` keeps each translation's title,
-    summary and address for the results page, ``display["language"]`` the original's."""
-    if not documents or not issubclass(search_type.model, Page):
+    """Documents of original records, each also carrying the title, summary and body of its
+    translations (docs/languages.md; for pages, the published ones): a record is found
+    through any of its versions and listed once. ``display["versions"]`` keeps each
+    translation's title, summary and address for the results page, ``display["language"]``
+    the original's."""
+    if not documents:
         return documents
     by_pk = {document.object_id: document for document in documents}
+    if issubclass(search_type.model, Page):
+        originals, translated = _page_translations(search_type, by_pk)
+    elif search_type.translations is not None:
+        originals, translated = _record_translations(search_type, by_pk)
+    else:
+        return documents
+    for version, (key, language) in translated:
+        document = by_pk[originals[key]]
+        # Indexed with the original, each engine analysing it in its own language.
+        document.translations[language] = DocumentText(
+            version.title,
+            version.summary if version.summary != document.summary else "",
+            version.body if version.body != document.body else "",
+        )
+        document.display.setdefault("versions", {})[language] = {
+            "title": version.title,
+            "summary": version.summary,
+            "url": version.url,
+        }
+    return documents
+
+
+def _page_translations(search_type, by_pk):
+    """({translation key: original pk}, [(document, (key, language))]) for the published
+    translations of these original pages."""
     originals = {}
     for pk, key, locale_id in Page.objects.filter(pk__in=by_pk).values_list(
         "pk", "translation_key", "locale_id"
@@ -182,8 +214,8 @@ def with_translations(search_type, documents):
         .values_list("pk", "translation_key", "locale_id")
     )
     if not rows:
-        return documents
-    wanted = {pk: (originals[key], locale_code(locale_id)) for pk, key, locale_id in rows}
+        return originals, []
+    wanted = {pk: (key, locale_code(locale_id)) for pk, key, locale_id in rows}
     if search_type.to_documents is not None:
         translated = search_type.to_documents(
             list(search_type.bulk_queryset().filter(pk__in=wanted).order_by("pk"))
@@ -191,21 +223,23 @@ def with_translations(search_type, documents):
     else:
         queryset = search_type.queryset().filter(pk__in=wanted).order_by("pk")
         translated = [search_type.to_document(obj) for obj in queryset]
-    for version in translated:
-        original_pk, language = wanted[version.object_id]
-        document = by_pk[original_pk]
-        # Indexed with the original, each engine analysing it in its own language.
-        document.translations[language] = DocumentText(
-            version.title,
-            version.summary if version.summary != document.summary else "",
-            version.body if version.body != document.body else "",
-        )
-        document.display.setdefault("versions", {})[language] = {
-            "title": version.title,
-            "summary": version.summary,
-            "url": version.url,
-        }
-    return documents
+    return originals, [(version, wanted[version.object_id]) for version in translated]
+
+
+def _record_translations(search_type, by_pk):
+    """The same for translatable records that are not pages (cooperation projects): every
+    translation counts, they have no draft state. Their documents give their own language;
+    a translation's address is its original's under the translation's language prefix."""
+    originals = dict(
+        search_type.model._default_manager.filter(pk__in=by_pk).values_list("translation_key", "pk")
+    )
+    translated = []
+    for version in search_type.translations(list(originals)):
+        language = locale_code(version.locale_id)
+        with translation.override(language):
+            document = search_type.to_document(version)
+        translated.append((document, (version.translation_key, language)))
+    return originals, translated
 
 
 def show_versions(hits):

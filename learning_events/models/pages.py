@@ -17,7 +17,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageManager, PageQuerySet
 
 from learning_events.forms import LearningEventPageForm
-from portal.models import LeadImageMixin
+from portal.models import SYNCHRONIZED_PROJECT, LeadImageMixin, original_projects
 
 from .mixins import (
     EventNarrativeMixin,
@@ -102,12 +102,15 @@ class LearningEventPage(
 
     project = models.ForeignKey(
         "portal.CooperationProject",
+        limit_choices_to=original_projects,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="learning_events",
         verbose_name=_("cooperation project"),
     )
+    # Translations keep the original project (portal.models.reference).
+    override_translatable_fields = [SYNCHRONIZED_PROJECT]
 
     objects = LearningEventManager()
 

@@ -8,6 +8,8 @@ from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from portal.models import original_projects
+
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
 
 
@@ -49,6 +51,7 @@ class PolicyInstrument(ClusterableModel):
     url = models.URLField(_("link"), blank=True)
     projects = ParentalManyToManyField(
         "portal.CooperationProject",
+        limit_choices_to=original_projects,
         blank=True,
         related_name="policy_instruments",
         verbose_name=_("addressed by cooperation projects"),

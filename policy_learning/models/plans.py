@@ -21,6 +21,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from policy_learning.forms import ActionPlanPageForm
 from portal.languages import in_visitor_language, original_version
+from portal.models import SYNCHRONIZED_PROJECT, original_projects
 
 
 class PlanStatus(models.TextChoices):
@@ -100,10 +101,13 @@ class ActionPlanPage(RoutablePageMixin, Page):
 
     project = models.ForeignKey(
         "portal.CooperationProject",
+        limit_choices_to=original_projects,
         on_delete=models.PROTECT,
         related_name="action_plans",
         verbose_name=_("cooperation project"),
     )
+    # Translations keep the original project (portal.models.reference).
+    override_translatable_fields = [SYNCHRONIZED_PROJECT]
     region = models.ForeignKey(
         "portal.Region",
         on_delete=models.PROTECT,

@@ -6,6 +6,7 @@ from .legal import (
 )
 from .pages import HomePage, StandardPage
 from .reference import (
+    SYNCHRONIZED_PROJECT,
     CooperationProject,
     Country,
     FundingProgramme,
@@ -14,11 +15,13 @@ from .reference import (
     Region,
     TargetGroup,
     Theme,
+    original_projects,
 )
 from .roles import Role, RoleGroup
 from .translations import TranslatedVersion, TranslationKind
 
 __all__ = [
+    "SYNCHRONIZED_PROJECT",
     "AccessibilityStatementPage",
     "CooperationProject",
     "Country",
@@ -37,4 +40,5 @@ __all__ = [
     "Theme",
     "TranslatedVersion",
     "TranslationKind",
+    "original_projects",
 ]

@@ -8,7 +8,9 @@ from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TagBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from portal.formats import country_name, language_code
 
@@ -172,10 +174,38 @@ class FundingProgramme(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class CooperationProject(LeadImageMixin, ClusterableModel):
-    acronym = models.CharField(_("acronym"), max_length=40, unique=True)
+# For a page's ``project`` link (practices, learning events, action plans): wagtail-localize
+# translates links to translatable records by default, which would point a translated page
+# at the project's translation (or fail when there is none). Its translations keep the
+# original project instead, the one record every listing, facet and role knows.
+SYNCHRONIZED_PROJECT = SynchronizedField("project", overridable=False)
+
+
+def original_projects():
+    """The projects themselves, without their translations: the one rule of every listing,
+    facet, export, chooser and role (a translation is not a second project). As a condition,
+    for ``limit_choices_to`` on every link to a project; querysets say ``originals()``."""
+    return models.Q(original__isnull=True)
+
+
+class CooperationProjectQuerySet(models.QuerySet):
+    def originals(self):
+        return self.filter(original_projects())
+
+    def translations(self):
+        """Only the translations (what the search indexes with their original)."""
+        return self.filter(original__isnull=False)
+
+
+class CooperationProject(TranslatableMixin, LeadImageMixin, ClusterableModel):
+    """A cooperation project. Translatable with wagtail-localize (docs/languages.md): a
+    translation carries the name, summary and image description in its language and shares
+    everything else (acronym, slug, programme, dates, website) with the original, which
+    alone has the partnership and is what pages, listings and roles refer to."""
+
+    acronym = models.CharField(_("acronym"), max_length=40)
     name = models.CharField(_("name"), max_length=255)
-    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60)
     programme = models.CharField(
         _("funding programme"), max_length=32, choices=FundingProgramme.choices
     )
@@ -189,6 +219,36 @@ class CooperationProject(LeadImageMixin, ClusterableModel):
     )
     summary = models.TextField(_("summary"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Set when wagtail-localize (or the demo loader) copies the project for translation
+    # (portal.translation_status); empty on the original.
+    original = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="translations",
+        verbose_name=_("original"),
+    )
+
+    objects = CooperationProjectQuerySet.as_manager()
+
+    # What translators translate; the rest is the original's, copied on every sync. The
+    # partnership (countries, partners) is not copied at all: only the original has one.
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("summary"),
+        TranslatableField("lead_image_alt"),
+        SynchronizedField("acronym", overridable=False),
+        SynchronizedField("slug", overridable=False),
+        SynchronizedField("programme", overridable=False),
+        SynchronizedField("start_date", overridable=False),
+        SynchronizedField("end_date", overridable=False),
+        SynchronizedField("website"),
+        SynchronizedField("lead_image"),
+        SynchronizedField("lead_image_credit"),
+    ]
+    exclude_fields_in_copy = ["countries", "partners"]
 
     panels = [
         FieldRowPanel([FieldPanel("acronym"), FieldPanel("slug")]),
@@ -203,10 +263,19 @@ class CooperationProject(LeadImageMixin, ClusterableModel):
         *LeadImageMixin.lead_image_panels,
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["acronym"]
         verbose_name = _("cooperation project")
         verbose_name_plural = _("cooperation projects")
+        constraints = [
+            # Translations share the original's acronym and slug, in their own locale.
+            models.UniqueConstraint(
+                fields=["acronym", "locale"], name="unique_project_acronym_per_locale"
+            ),
+            models.UniqueConstraint(
+                fields=["slug", "locale"], name="unique_project_slug_per_locale"
+            ),
+        ]
 
     def __str__(self):
         return self.acronym

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .reference import original_projects
+
 
 class Role(models.TextChoices):
     PARTNER_AUTHOR = "partner-author", _("Partner author")
@@ -32,6 +34,7 @@ class RoleGroup(models.Model):
     )
     project = models.ForeignKey(
         "portal.CooperationProject",
+        limit_choices_to=original_projects,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
