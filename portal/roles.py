@@ -131,6 +131,14 @@ def _admin_access():
     return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
 
 
+def _submit_translation():
+    """wagtail-localize's permission to start a translation of a page or a project (its
+    "Translate" action; editing the translation then takes the record's own permissions)."""
+    return Permission.objects.get(
+        content_type__app_label="wagtail_localize", codename="submit_translation"
+    )
+
+
 @dataclass
 class RoleGroups:
     """The groups ``setup_roles`` made, handed to every ``setup_roles`` hook."""
@@ -162,7 +170,9 @@ def setup_roles(organisations=None, projects=None):
     validators = _role_group(Role.VALIDATOR, VALIDATORS)
     if not partial:
         site_editors.permissions.add(
-            access_admin, *[p for model in REFERENCE_MODELS for p in model_permissions(model)]
+            access_admin,
+            _submit_translation(),
+            *[p for model in REFERENCE_MODELS for p in model_permissions(model)],
         )
         grant_page_permissions(
             site_editors,

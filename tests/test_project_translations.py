@@ -119,6 +119,28 @@ def test_translate_in_the_admin_machine_translate_and_sync(
         assert [int(pk) for pk in re.findall(r"chosen/(\d+)/", html)] == offered, params
 
 
+def test_site_editors_translate_pages_and_projects_other_roles_do_not(
+    client, project, practice_index
+):
+    from tests.factories_roles import make_author, make_site_editor, make_validator
+
+    practice = make_practice(practice_index, title="Help at Home")
+    italian = Locale.objects.get(language_code="it")
+    submit_project = reverse(
+        "wagtail_localize:submit_snippet_translation",
+        args=["portal", "cooperationproject", project.pk],
+    )
+    submit_page = reverse("wagtail_localize:submit_page_translation", args=[practice.pk])
+    client.force_login(make_site_editor(username="editor"))
+    assert client.get(submit_page).status_code == 200
+    assert client.post(submit_project, {"locales": [italian.pk]}).status_code == 302
+    assert project.get_translation(italian).original_id == project.pk
+    for user in (make_validator(username="validator"), make_author(practice.lead_organisation)):
+        client.force_login(user)
+        assert client.get(submit_page).status_code in (302, 403), user
+        assert client.get(submit_project).status_code in (302, 403), user
+
+
 def test_the_admin_lists_translations_per_locale(admin_client, project):
     german(project)
     listing = reverse("wagtailsnippets_portal_cooperationproject:list")
