@@ -121,7 +121,9 @@ RESOURCE = re.compile(
 )
 # Links a browser does not load: the other language versions of a page (absolute addresses
 # on the portal's public host, docs/languages.md).
-ALTERNATE = re.compile(r'<link rel="alternate" hreflang="[\w-]+" href="[^"]*">')
+# Links that name an address rather than load it: the language versions and the canonical
+# address (absolute, from PORTAL_BASE_URL).
+ALTERNATE = re.compile(r'<link rel="(?:alternate" hreflang="[\w-]+|canonical)" href="[^"]*">')
 
 
 def foreign_resources(html, host="testserver"):
