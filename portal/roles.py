@@ -133,10 +133,20 @@ def _admin_access():
 
 def _submit_translation():
     """wagtail-localize's permission to start a translation of a page or a project (its
-    "Translate" action; editing the translation then takes the record's own permissions)."""
-    return Permission.objects.get(
-        content_type__app_label="wagtail_localize", codename="submit_translation"
+    "Translate" action; editing the translation then takes the record's own permissions).
+    Made by a wagtail-localize migration, so a flushed database (the browser tests) lacks it:
+    made again here as that migration makes it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type, _created = ContentType.objects.get_or_create(
+        app_label="wagtail_localize", model="translation"
     )
+    permission, _created = Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="submit_translation",
+        defaults={"name": "Can submit translations"},
+    )
+    return permission
 
 
 @dataclass
